@@ -1,0 +1,186 @@
+/*
+ * refalloc heap: a general-purpose allocator over a caller-supplied arena.
+ *
+ * Semantics (spec/SEMANTICS.md has the full table, with the C17/C23/POSIX rule, glibc and musl):
+ * - Every block returned is aligned to RA_HEAP_ALIGN (16 = alignof(max_align_t) on x86_64,
+ *   relative to an absolute address: init requires a 16-aligned arena).
+ * - Sizes above PTRDIFF_MAX, calloc products that overflow, and requests the arena cannot hold
+ *   return NULL with errno = ENOMEM. aligned_alloc with alignment 0 or not a power of two returns
+ *   NULL with errno = EINVAL; power-of-two alignments of any size work while the arena has room.
+ * - malloc(0) returns a unique, freeable block (usable size >= 0), as glibc does.
+ *   realloc(p, 0) with p != NULL frees p and returns NULL (glibc); realloc(NULL, n) is malloc(n).
+ *   A failed realloc returns NULL, sets errno, and leaves the old block and its contents intact.
+ * - free(NULL) is a no-op; free never changes errno.
+ * - usable_size(NULL) == 0; usable_size(p) >= the size requested for p. In AddressSanitizer
+ *   builds it is exactly the requested size (as with ASan's own allocator), because only the
+ *   requested bytes are unpoisoned.
+ * - realloc grows or shrinks in place when the block or its free right-hand neighbour allows
+ *   (counted in stats.realloc_in_place); otherwise it moves the data (stats.realloc_moved).
+ *   Copies keep min(old usable size, new size) bytes.
+ * - Freed blocks merge with free neighbours at once: no two free blocks are ever adjacent.
+ *
+ * Fit guarantee (what the fuzzers check on every out-of-memory):
+ *   a request of n bytes needs u = max(1, ceil(n / 16)) units; aligned_alloc(a, n) with a > 16
+ *   needs u + a/16 - 1 units. Such a request fails only if no free block of at least
+ *   ra_heap_class_round(need) units exists (TLSF "good fit": any block of the rounded-up size class
+ *   fits, so the search is a bitmap lookup, never a walk).
+ *
+ * Bad pointers (checked mode, always on: validation is O(1)): free or realloc of a pointer that is
+ * not a live block of this heap (outside the arena, misaligned, inside a block, or already freed) is
+ * reported to the heap's error handler and changes nothing. The default handler prints the pointer
+ * and the reason on stderr and aborts. If a custom handler returns, free returns and realloc returns
+ * NULL with errno = EINVAL.
+ *
+ * Complexity: malloc, free, realloc (apart from the copy), calloc (apart from the zeroing),
+ * aligned_alloc, usable_size: O(1), bounded by two bitmap scans and a constant number of list
+ * operations; nothing loops over blocks. stats: O(k), k = free blocks in the largest non-empty
+ * size class (to report the largest free block exactly); check: O(units). init, reset: O(units).
+ *
+ * Metadata lives out of line, in an array of 16-byte records indexed by arena unit (one unit =
+ * 16 bytes), placed before the first user block: an overflow past the end of a block cannot reach
+ * it, and the code needs no casts from user memory to headers.
+ *
+ * Not thread-safe: one heap per thread, or a lock around it (the malloc shim does that).
+ */
+#ifndef RA_HEAP_H
+#define RA_HEAP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define RA_HEAP_ALIGN 16u          /* alignment of every block, = one arena unit */
+#define RA_HEAP_UNIT 16u           /* bytes per arena unit */
+#define RA_HEAP_SL_LOG 4u          /* log2 of second-level lists per first-level class */
+#define RA_HEAP_SL_COUNT 16u
+#define RA_HEAP_FL_COUNT 28u       /* first-level classes: blocks up to 2^31 units */
+#define RA_HEAP_MAX_UNITS 0x7fffffffu
+#define RA_HEAP_NONE 0xffffffffu   /* "no block" in links */
+#define RA_HEAP_LIVE 0xfffffffeu   /* back-link value that marks a live block */
+
+/* Result codes of init and check. 0 is success. */
+typedef enum {
+    RA_OK = 0,
+    RA_EINVAL_ARG,      /* NULL heap or arena */
+    RA_EMISALIGNED,     /* arena not aligned to RA_HEAP_ALIGN */
+    RA_ETOOSMALL,       /* arena cannot hold the metadata and one unit */
+    RA_ETOOLARGE,       /* arena beyond RA_HEAP_MAX_UNITS units (extend: beyond capacity) */
+    /* check() faults: the first invariant found broken */
+    RA_FAULT_TILING,    /* a block size runs past the arena, or interior unit marked as start */
+    RA_FAULT_PREV,      /* a block's back pointer to its physical predecessor is wrong */
+    RA_FAULT_STATE,     /* a start is neither free nor live */
+    RA_FAULT_ADJACENT_FREE, /* two free blocks are neighbours (a merge was missed) */
+    RA_FAULT_LIST,      /* free-list links broken, a live block in a list, wrong size class */
+    RA_FAULT_UNLISTED,  /* a free block is in no list (completeness) */
+    RA_FAULT_BITMAP,    /* bitmap bit disagrees with list emptiness */
+    RA_FAULT_COUNTERS,  /* counters disagree with the blocks */
+    RA_FAULT_SLACK      /* recorded request larger than the block */
+} ra_status;
+
+/* Per-unit metadata record. For a block start: size in units (non-zero); prev = start of the
+ * physically previous block (RA_HEAP_NONE for the first). For a free block next/back link the
+ * free list of its size class; for a live block back == RA_HEAP_LIVE and next = the slack in
+ * bytes (block bytes - requested bytes). Interior units are all zero. */
+typedef struct {
+    uint32_t size;
+    uint32_t prev;
+    uint32_t next;
+    uint32_t back;
+} ra_heap_unit;
+
+typedef struct {
+    size_t arena_bytes;        /* user-addressable bytes (units * 16) */
+    size_t used_bytes;         /* sum of requested sizes of live blocks */
+    size_t live_bytes;         /* bytes in live blocks, slack included */
+    size_t free_bytes;         /* bytes in free blocks */
+    size_t live_blocks;
+    size_t free_blocks;
+    size_t largest_free;       /* bytes in the largest free block */
+    double fragmentation;      /* 1 - largest_free / free_bytes; 0 when nothing is free */
+    size_t peak_used_bytes;    /* maximum of used_bytes since init or reset */
+    size_t failed_requests;    /* requests that returned NULL (ENOMEM or EINVAL) */
+    size_t realloc_in_place;   /* reallocs that kept the block where it was */
+    size_t realloc_moved;      /* reallocs that allocated, copied and freed */
+    size_t invalid_frees;      /* bad pointers reported to the handler */
+} ra_heap_stats;
+
+struct ra_heap;
+/* Called for a bad pointer. op is "free" or "realloc"; reason is one sentence. */
+typedef void (*ra_heap_error_fn)(const struct ra_heap *h, const char *op, const void *ptr,
+                                 const char *reason, void *ctx);
+
+/* The heap state. Its fields are private: use the functions below. */
+typedef struct ra_heap {
+    ra_heap_unit *meta;        /* meta[0 .. units-1] */
+    unsigned char *base;       /* first user byte, unit 0 */
+    uint32_t units;            /* units in use now */
+    uint32_t capacity;         /* units the metadata can describe (>= units) */
+    uint32_t fl_bitmap;        /* bit f set iff some sl list of class f is non-empty */
+    uint32_t sl_bitmap[RA_HEAP_FL_COUNT];
+    uint32_t heads[RA_HEAP_FL_COUNT][RA_HEAP_SL_COUNT];
+    size_t used_bytes, live_units, free_units, live_blocks, free_blocks;
+    size_t peak_used_bytes, failed_requests, realloc_in_place, realloc_moved, invalid_frees;
+    ra_heap_error_fn on_error;
+    void *on_error_ctx;
+} ra_heap;
+
+/* Bytes of metadata needed to describe `units` units. */
+size_t ra_heap_meta_bytes(size_t units);
+
+/* Initialise h over arena[0 .. bytes): metadata is carved from the front. arena must be aligned to
+ * RA_HEAP_ALIGN. Returns RA_OK or RA_EINVAL_ARG / RA_EMISALIGNED / RA_ETOOSMALL; on error h is
+ * left unusable. The whole arena becomes one free block. O(units). */
+ra_status ra_heap_init(ra_heap *h, void *arena, size_t bytes);
+
+/* Initialise with metadata and user memory apart: meta must hold `capacity` records
+ * (ra_heap_meta_bytes(capacity) bytes) and be zero-filled beyond the first `bytes / 16` records
+ * only if `meta_zeroed` is true (then init does not touch them, so lazily mapped memory stays
+ * unmapped). arena must be 16-aligned with room for `capacity` units for later ra_heap_extend. */
+ra_status ra_heap_init_split(ra_heap *h, ra_heap_unit *meta, size_t capacity, bool meta_zeroed,
+                             void *arena, size_t bytes);
+
+/* Grow the arena by `bytes` (a multiple of 16) at its end, up to the capacity given at init.
+ * The new space joins the last block if that is free. O(1). */
+ra_status ra_heap_extend(ra_heap *h, size_t bytes);
+
+/* Free every block: the arena is one free block again; counters (peak included) restart. */
+void ra_heap_reset(ra_heap *h);
+
+void *ra_heap_malloc(ra_heap *h, size_t size);
+void ra_heap_free(ra_heap *h, void *ptr);
+void *ra_heap_realloc(ra_heap *h, void *ptr, size_t size);
+void *ra_heap_calloc(ra_heap *h, size_t count, size_t size);
+void *ra_heap_aligned_alloc(ra_heap *h, size_t alignment, size_t size);
+size_t ra_heap_usable_size(const ra_heap *h, const void *ptr);
+
+/* True iff ptr is the start of a live block of h (the check free and realloc make). */
+bool ra_heap_owns(const ra_heap *h, const void *ptr);
+
+void ra_heap_stats_get(const ra_heap *h, ra_heap_stats *out);
+
+/* Check flags: RA_CHECK_FULL also verifies that every interior unit is zero (O(units) memory
+ * scan); without it, check walks blocks and lists only (O(blocks)). */
+#define RA_CHECK_FULL 1u
+
+/* Walk every invariant; return RA_OK or the first fault found, and if unit_out is not NULL the
+ * unit where it was found. Never changes the heap. */
+ra_status ra_heap_check(const ra_heap *h, unsigned flags, size_t *unit_out);
+
+/* One sentence naming a status code. */
+const char *ra_status_str(ra_status s);
+
+/* Replace the bad-pointer handler (NULL restores the default: print and abort). */
+void ra_heap_set_error_handler(ra_heap *h, ra_heap_error_fn fn, void *ctx);
+
+/* Size-class rounding used by the fit guarantee: the smallest unit count >= units whose class
+ * contains only blocks that all fit a request of `units`. */
+size_t ra_heap_class_round(size_t units);
+
+#ifdef __cplusplus
+}
+#endif
+#endif
