@@ -119,6 +119,7 @@ typedef struct ra_heap {
     unsigned char *base;       /* first user byte, unit 0 */
     uint32_t units;            /* units in use now */
     uint32_t capacity;         /* units the metadata can describe (>= units) */
+    bool meta_zeroed;          /* records beyond `units` are known to be zero */
     uint32_t fl_bitmap;        /* bit f set iff some sl list of class f is non-empty */
     uint32_t sl_bitmap[RA_HEAP_FL_COUNT];
     uint32_t heads[RA_HEAP_FL_COUNT][RA_HEAP_SL_COUNT];
@@ -136,10 +137,11 @@ size_t ra_heap_meta_bytes(size_t units);
  * left unusable. The whole arena becomes one free block. O(units). */
 ra_status ra_heap_init(ra_heap *h, void *arena, size_t bytes);
 
-/* Initialise with metadata and user memory apart: meta must hold `capacity` records
- * (ra_heap_meta_bytes(capacity) bytes) and be zero-filled beyond the first `bytes / 16` records
- * only if `meta_zeroed` is true (then init does not touch them, so lazily mapped memory stays
- * unmapped). arena must be 16-aligned with room for `capacity` units for later ra_heap_extend. */
+/* Initialise with metadata and user memory apart. meta must hold ra_heap_meta_bytes(capacity)
+ * bytes (capacity records plus a sentinel); arena must be 16-aligned, `bytes` of it usable now
+ * and room for `capacity` units for later ra_heap_extend. If `meta_zeroed` is true the caller
+ * guarantees every record is zero (fresh mmap), and neither init nor extend touch records they do
+ * not need, so lazily mapped memory stays unmapped; otherwise init and extend clear them. */
 ra_status ra_heap_init_split(ra_heap *h, ra_heap_unit *meta, size_t capacity, bool meta_zeroed,
                              void *arena, size_t bytes);
 

@@ -1,0 +1,683 @@
+/*
+ * refalloc heap: two-level segregated fit (TLSF-style) over a caller-supplied arena.
+ *
+ * The arena is cut into 16-byte units. Every block is a run of whole units; its metadata lives out
+ * of line in meta[], one 16-byte record per unit, indexed by the block's first unit:
+ *
+ *     meta:  [ u0: size=3 prev=NONE | u1: 0 | u2: 0 | u3: size=2 prev=0 | u4: 0 | ... | sentinel ]
+ *     arena: [ block 0 (3 units)                   | block 3 (2 units)   | ...                 ]
+ *
+ * Interior records are all zero, so a pointer is a live block's start exactly when its record has
+ * a non-zero size and the live mark (validation is O(1), no magic numbers in user memory). One
+ * extra record after the last unit (the sentinel, size 0) holds the start of the last block in its
+ * prev field, so "tell my right-hand neighbour who precedes it" never needs a bounds branch.
+ *
+ * Free blocks sit in doubly linked lists, one per size class. A class is (fl, sl): fl is the
+ * position of the top bit of the size in units, sl the next RA_HEAP_SL_LOG bits; sizes below
+ * 16 units have exact classes. Two bitmaps (one bit per fl, one bit per (fl, sl)) say which lists
+ * are non-empty, so finding a block is two count-trailing-zeros operations:
+ *
+ *     need u units -> round u up to its class boundary r -> first non-empty class >= class(r)
+ *
+ * Every block in a class >= class(r) has at least r >= u units, so the head of that list fits and
+ * nothing is walked (the "good fit" of TLSF; M. Masmano et al., "TLSF: a new dynamic memory
+ * allocator for real-time systems", ECRTS 2004). The price is the fit guarantee in heap.h: a
+ * request may fail while a block of u..r-1 units is free. Internal fragmentation is at most one
+ * unit plus the class rounding of the search (not of the block: blocks are split to u units).
+ *
+ * Worst-case steps per call: malloc = 1 class computation + 2 bitmap scans + 1 list removal +
+ * 1 split (1 list insertion); free = validation + up to 2 list removals (merges) + 1 insertion;
+ * realloc = free + malloc + the copy, or one in-place split/absorb; aligned_alloc = malloc + one
+ * extra split for the leading gap. No loop in these paths depends on the number of blocks.
+ *
+ * Invariants (ra_heap_check verifies them all; spec/heap.acsl states them for WP):
+ *   tiling   block starts partition [0, units); interior records are zero; prev links are exact;
+ *   merge    no two free blocks are physical neighbours;
+ *   lists    each free block is in exactly the list of its class; lists link free blocks only;
+ *   bitmaps  a bit is set exactly when its list (or one of its lists) is non-empty;
+ *   counters live/free blocks, units and used bytes equal what the blocks say.
+ */
+#include "heap.h"
+
+#include <errno.h>
+#include <string.h>
+
+#ifndef __FRAMAC__
+#include <stdio.h>
+#include <stdlib.h>
+#endif
+
+/* Sanitizer support: the arena is poisoned except for the requested bytes of live blocks, so
+ * ASan reports overflows and use-after-free inside the arena as it does for the system
+ * allocator; MSan sees fresh blocks as uninitialised. */
+#if defined(__SANITIZE_ADDRESS__)
+#define RA_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define RA_ASAN 1
+#endif
+#endif
+#if defined(__has_feature)
+#if __has_feature(memory_sanitizer)
+#define RA_MSAN 1
+#endif
+#endif
+
+#ifdef RA_ASAN
+#include <sanitizer/asan_interface.h>
+#define POISON(p, n) ASAN_POISON_MEMORY_REGION((p), (n))
+#define UNPOISON(p, n) ASAN_UNPOISON_MEMORY_REGION((p), (n))
+#else
+#define POISON(p, n) ((void)(p), (void)(n))
+#define UNPOISON(p, n) ((void)(p), (void)(n))
+#endif
+#ifdef RA_MSAN
+#include <sanitizer/msan_interface.h>
+#define MSAN_FRESH(p, n) __msan_allocated_memory((p), (n))
+#else
+#define MSAN_FRESH(p, n) ((void)(p), (void)(n))
+#endif
+
+#define UNIT RA_HEAP_UNIT
+#define NONE RA_HEAP_NONE
+#define LIVE RA_HEAP_LIVE
+
+/* ---- size classes ------------------------------------------------------------------------ */
+
+static unsigned top_bit(uint32_t x) /* x != 0 */
+{
+    return 31u - (unsigned)__builtin_clz(x);
+}
+
+static void class_of(uint32_t units, unsigned *fl, unsigned *sl)
+{
+    if (units < RA_HEAP_SL_COUNT) {
+        *fl = 0;
+        *sl = units;
+    } else {
+        unsigned t = top_bit(units); /* >= RA_HEAP_SL_LOG */
+        *fl = t - (RA_HEAP_SL_LOG - 1u);
+        *sl = (unsigned)(units >> (t - RA_HEAP_SL_LOG)) - RA_HEAP_SL_COUNT;
+    }
+}
+
+size_t ra_heap_class_round(size_t units)
+{
+    if (units < RA_HEAP_SL_COUNT)
+        return units;
+    unsigned t = 63u - (unsigned)__builtin_clzll((unsigned long long)units);
+    size_t step = (size_t)1 << (t - RA_HEAP_SL_LOG);
+    return (units + step - 1u) & ~(step - 1u);
+}
+
+/* ---- block predicates and list operations ------------------------------------------------- */
+
+static bool is_free(const ra_heap *h, uint32_t u)
+{
+    return h->meta[u].size != 0 && h->meta[u].back != LIVE;
+}
+
+static void list_insert(ra_heap *h, uint32_t u)
+{
+    unsigned fl, sl;
+    class_of(h->meta[u].size, &fl, &sl);
+    uint32_t head = h->heads[fl][sl];
+    h->meta[u].next = head;
+    h->meta[u].back = NONE;
+    if (head != NONE)
+        h->meta[head].back = u;
+    h->heads[fl][sl] = u;
+    h->sl_bitmap[fl] |= 1u << sl;
+    h->fl_bitmap |= 1u << fl;
+    h->free_units += h->meta[u].size;
+    h->free_blocks++;
+}
+
+static void list_remove(ra_heap *h, uint32_t u)
+{
+    unsigned fl, sl;
+    class_of(h->meta[u].size, &fl, &sl);
+    uint32_t next = h->meta[u].next, back = h->meta[u].back;
+    if (back != NONE)
+        h->meta[back].next = next;
+    else
+        h->heads[fl][sl] = next;
+    if (next != NONE)
+        h->meta[next].back = back;
+    if (h->heads[fl][sl] == NONE) {
+        h->sl_bitmap[fl] &= ~(1u << sl);
+        if (h->sl_bitmap[fl] == 0)
+            h->fl_bitmap &= ~(1u << fl);
+    }
+    h->free_units -= h->meta[u].size;
+    h->free_blocks--;
+}
+
+/* First free block of at least class_round(units) units, or NONE. Two bitmap scans. */
+static uint32_t find_fit(const ra_heap *h, size_t units)
+{
+    size_t r = ra_heap_class_round(units);
+    if (r > RA_HEAP_MAX_UNITS)
+        return NONE;
+    unsigned fl, sl;
+    class_of((uint32_t)r, &fl, &sl);
+    uint32_t bits = h->sl_bitmap[fl] & (~0u << sl);
+    if (bits == 0) {
+        uint32_t fbits = h->fl_bitmap & (~0u << (fl + 1u));
+        if (fbits == 0)
+            return NONE;
+        fl = (unsigned)__builtin_ctz(fbits);
+        bits = h->sl_bitmap[fl];
+    }
+    return h->heads[fl][(unsigned)__builtin_ctz(bits)];
+}
+
+/* Cut block u (not in any list) to `units` units; the rest becomes a free block in its list.
+ *     [ u: size         ]  ->  [ u: units | rest: size - units ]
+ * The rest's right neighbour is never free here: callers cut blocks that were free (so their
+ * neighbours are not) or merge the rest themselves (shrink_tail). */
+static uint32_t split(ra_heap *h, uint32_t u, uint32_t units)
+{
+    uint32_t size = h->meta[u].size;
+    uint32_t rest = u + units;
+    h->meta[rest].size = size - units;
+    h->meta[rest].prev = u;
+    h->meta[u + size].prev = rest;
+    h->meta[u].size = units;
+    return rest;
+}
+
+/* Block u absorbs its right neighbour v (not in any list); v's record becomes interior. */
+static void absorb_next(ra_heap *h, uint32_t u, uint32_t v)
+{
+    uint32_t vsize = h->meta[v].size;
+    h->meta[v + vsize].prev = u;
+    h->meta[u].size += vsize;
+    h->meta[v] = (ra_heap_unit){0, 0, 0, 0};
+}
+
+static unsigned char *ptr_of(const ra_heap *h, uint32_t u)
+{
+    return h->base + (size_t)u * UNIT;
+}
+
+static void mark_live(ra_heap *h, uint32_t u, size_t req)
+{
+    size_t bytes = (size_t)h->meta[u].size * UNIT;
+    h->meta[u].back = LIVE;
+    h->meta[u].next = (uint32_t)(bytes - req);
+    h->live_units += h->meta[u].size;
+    h->live_blocks++;
+    h->used_bytes += req;
+    if (h->used_bytes > h->peak_used_bytes)
+        h->peak_used_bytes = h->used_bytes;
+    UNPOISON(ptr_of(h, u), req);
+    MSAN_FRESH(ptr_of(h, u), req);
+}
+
+static size_t req_of(const ra_heap *h, uint32_t u)
+{
+    return (size_t)h->meta[u].size * UNIT - h->meta[u].next;
+}
+
+static void unmark_live(ra_heap *h, uint32_t u)
+{
+    h->live_units -= h->meta[u].size;
+    h->live_blocks--;
+    h->used_bytes -= req_of(h, u);
+    POISON(ptr_of(h, u), (size_t)h->meta[u].size * UNIT);
+}
+
+/* Free block u (not in a list): merge with free neighbours, then list the result. */
+static void release(ra_heap *h, uint32_t u)
+{
+    uint32_t v = u + h->meta[u].size;
+    if (is_free(h, v)) {
+        list_remove(h, v);
+        absorb_next(h, u, v);
+    }
+    uint32_t p = h->meta[u].prev;
+    if (p != NONE && is_free(h, p)) {
+        list_remove(h, p);
+        absorb_next(h, p, u);
+        u = p;
+    }
+    list_insert(h, u);
+}
+
+/* ---- validation and reporting ------------------------------------------------------------ */
+
+#ifndef __FRAMAC__
+static void default_error(const ra_heap *h, const char *op, const void *ptr, const char *reason,
+                          void *ctx)
+{
+    (void)ctx;
+    fprintf(stderr, "refalloc: %s(%p) on heap %p: %s\n", op, ptr, (const void *)h, reason);
+    abort();
+}
+#endif
+
+/* Why ptr is not a live block of h, or NULL when it is. Sets *unit for a live block. */
+static const char *invalid_reason(const ra_heap *h, const void *ptr, uint32_t *unit)
+{
+    uintptr_t p = (uintptr_t)ptr, b = (uintptr_t)h->base;
+    if (p < b || p - b >= (size_t)h->units * UNIT)
+        return "pointer is not in this heap's arena (foreign pointer)";
+    if ((p - b) % UNIT != 0)
+        return "pointer is not the start of a block (misaligned interior pointer)";
+    uint32_t u = (uint32_t)((p - b) / UNIT);
+    if (h->meta[u].size == 0)
+        return "pointer is not the start of a block (interior pointer, or freed and merged)";
+    if (h->meta[u].back != LIVE)
+        return "block is already free (double free)";
+    *unit = u;
+    return NULL;
+}
+
+static bool validate(ra_heap *h, const void *ptr, const char *op, uint32_t *unit)
+{
+    const char *why = invalid_reason(h, ptr, unit);
+    if (why == NULL)
+        return true;
+    h->invalid_frees++;
+#ifndef __FRAMAC__
+    int saved = errno;
+    if (h->on_error)
+        h->on_error(h, op, ptr, why, h->on_error_ctx);
+    else
+        default_error(h, op, ptr, why, NULL);
+    errno = saved;
+#else
+    (void)op;
+#endif
+    return false;
+}
+
+bool ra_heap_owns(const ra_heap *h, const void *ptr)
+{
+    uint32_t u;
+    return h != NULL && ptr != NULL && invalid_reason(h, ptr, &u) == NULL;
+}
+
+void ra_heap_set_error_handler(ra_heap *h, ra_heap_error_fn fn, void *ctx)
+{
+    h->on_error = fn;
+    h->on_error_ctx = ctx;
+}
+
+/* ---- set-up --------------------------------------------------------------------------------- */
+
+size_t ra_heap_meta_bytes(size_t units)
+{
+    return (units + 1u) * sizeof(ra_heap_unit); /* +1: the sentinel */
+}
+
+/* The whole arena as one free block, empty lists, zero counters. meta[0..units] must be zero. */
+static void start_empty(ra_heap *h)
+{
+    h->fl_bitmap = 0;
+    memset(h->sl_bitmap, 0, sizeof h->sl_bitmap);
+    memset(h->heads, 0xff, sizeof h->heads); /* every head NONE */
+    h->used_bytes = h->live_units = h->free_units = h->live_blocks = h->free_blocks = 0;
+    h->peak_used_bytes = h->failed_requests = h->realloc_in_place = h->realloc_moved = 0;
+    h->invalid_frees = 0;
+    h->meta[0] = (ra_heap_unit){h->units, NONE, 0, 0};
+    h->meta[h->units] = (ra_heap_unit){0, 0, 0, 0};
+    list_insert(h, 0);
+    POISON(h->base, (size_t)h->units * UNIT);
+}
+
+ra_status ra_heap_init_split(ra_heap *h, ra_heap_unit *meta, size_t capacity, bool meta_zeroed,
+                             void *arena, size_t bytes)
+{
+    if (h == NULL || meta == NULL || arena == NULL)
+        return RA_EINVAL_ARG;
+    if ((uintptr_t)arena % RA_HEAP_ALIGN != 0)
+        return RA_EMISALIGNED;
+    size_t units = bytes / UNIT;
+    if (units == 0 || capacity < units)
+        return RA_ETOOSMALL;
+    if (capacity > RA_HEAP_MAX_UNITS)
+        return RA_ETOOLARGE;
+    memset(h, 0, sizeof *h);
+    h->meta = meta;
+    h->base = arena;
+    h->units = (uint32_t)units;
+    h->capacity = (uint32_t)capacity;
+    h->meta_zeroed = meta_zeroed;
+    if (!meta_zeroed)
+        memset(meta, 0, ra_heap_meta_bytes(units));
+    start_empty(h);
+    return RA_OK;
+}
+
+ra_status ra_heap_init(ra_heap *h, void *arena, size_t bytes)
+{
+    if (h == NULL || arena == NULL)
+        return RA_EINVAL_ARG;
+    if ((uintptr_t)arena % RA_HEAP_ALIGN != 0)
+        return RA_EMISALIGNED;
+    /* units records of metadata + the sentinel + units of user space: 32 * units + 16 bytes. */
+    if (bytes < 3u * UNIT)
+        return RA_ETOOSMALL;
+    size_t units = (bytes - UNIT) / (2u * UNIT);
+    if (units > RA_HEAP_MAX_UNITS)
+        units = RA_HEAP_MAX_UNITS; /* the rest of a larger arena stays unused */
+    unsigned char *a = arena;
+    /* The metadata records are plain structs of uint32_t placed at the arena's (16-aligned)
+     * front; user blocks start after them, so no user overflow runs into metadata. */
+    return ra_heap_init_split(h, (ra_heap_unit *)(void *)a, units, false,
+                              a + ra_heap_meta_bytes(units), units * UNIT);
+}
+
+ra_status ra_heap_extend(ra_heap *h, size_t bytes)
+{
+    if (h == NULL || bytes % UNIT != 0)
+        return RA_EINVAL_ARG;
+    size_t add = bytes / UNIT;
+    if (add == 0)
+        return RA_OK;
+    if (add > (size_t)(h->capacity - h->units))
+        return RA_ETOOLARGE;
+    uint32_t old = h->units, now = (uint32_t)(old + add);
+    if (!h->meta_zeroed)
+        memset(&h->meta[old + 1u], 0, add * sizeof(ra_heap_unit));
+    uint32_t last = h->meta[old].prev; /* the sentinel knows the last block */
+    POISON(ptr_of(h, old), bytes);
+    h->units = now;
+    h->meta[now] = (ra_heap_unit){0, 0, 0, 0};
+    if (is_free(h, last)) {
+        list_remove(h, last);
+        h->meta[old] = (ra_heap_unit){0, 0, 0, 0};
+        h->meta[last].size += (uint32_t)add;
+        h->meta[now].prev = last;
+        list_insert(h, last);
+    } else {
+        h->meta[old] = (ra_heap_unit){(uint32_t)add, last, 0, 0};
+        h->meta[now].prev = old;
+        list_insert(h, old);
+    }
+    return RA_OK;
+}
+
+void ra_heap_reset(ra_heap *h)
+{
+    memset(h->meta, 0, ra_heap_meta_bytes(h->units));
+    start_empty(h);
+}
+
+/* ---- allocation ------------------------------------------------------------------------------ */
+
+static void *fail(ra_heap *h, int err)
+{
+    h->failed_requests++;
+    errno = err;
+    return NULL;
+}
+
+/* Units for a request of size bytes, or 0 when no arena could hold it. */
+static size_t units_for(size_t size)
+{
+    if (size > PTRDIFF_MAX)
+        return 0;
+    size_t u = size == 0 ? 1u : (size + UNIT - 1u) / UNIT;
+    return u > RA_HEAP_MAX_UNITS ? 0 : u;
+}
+
+void *ra_heap_malloc(ra_heap *h, size_t size)
+{
+    size_t units = units_for(size);
+    uint32_t u = units ? find_fit(h, units) : NONE;
+    if (u == NONE)
+        return fail(h, ENOMEM);
+    list_remove(h, u);
+    if (h->meta[u].size > units)
+        list_insert(h, split(h, u, (uint32_t)units));
+    mark_live(h, u, size);
+    return ptr_of(h, u);
+}
+
+void *ra_heap_aligned_alloc(ra_heap *h, size_t alignment, size_t size)
+{
+    if (alignment == 0 || (alignment & (alignment - 1u)) != 0)
+        return fail(h, EINVAL);
+    if (alignment <= RA_HEAP_ALIGN)
+        return ra_heap_malloc(h, size);
+    size_t units = units_for(size);
+    size_t extra = alignment / UNIT - 1u; /* worst-case leading gap */
+    if (units == 0 || extra > RA_HEAP_MAX_UNITS - units)
+        return fail(h, ENOMEM);
+    uint32_t u = find_fit(h, units + extra);
+    if (u == NONE)
+        return fail(h, ENOMEM);
+    list_remove(h, u);
+    uintptr_t at = (uintptr_t)ptr_of(h, u);
+    uint32_t gap = (uint32_t)((((at + alignment - 1u) & ~(uintptr_t)(alignment - 1u)) - at) / UNIT);
+    if (gap != 0) {
+        /* [ u: gap (free, listed) | v: aligned block ... ]; u's left neighbour is not free. */
+        uint32_t v = split(h, u, gap);
+        list_insert(h, u);
+        u = v;
+    }
+    if (h->meta[u].size > units)
+        list_insert(h, split(h, u, (uint32_t)units));
+    mark_live(h, u, size);
+    return ptr_of(h, u);
+}
+
+void *ra_heap_calloc(ra_heap *h, size_t count, size_t size)
+{
+    if (size != 0 && count > SIZE_MAX / size)
+        return fail(h, ENOMEM);
+    void *p = ra_heap_malloc(h, count * size);
+    if (p != NULL)
+        memset(p, 0, ra_heap_usable_size(h, p));
+    return p;
+}
+
+void ra_heap_free(ra_heap *h, void *ptr)
+{
+    uint32_t u;
+    if (ptr == NULL || !validate(h, ptr, "free", &u))
+        return;
+    unmark_live(h, u);
+    release(h, u);
+}
+
+size_t ra_heap_usable_size(const ra_heap *h, const void *ptr)
+{
+    uint32_t u;
+    if (ptr == NULL || invalid_reason(h, ptr, &u) != NULL)
+        return 0;
+#ifdef RA_ASAN
+    return req_of(h, u);
+#else
+    return (size_t)h->meta[u].size * UNIT;
+#endif
+}
+
+/* Resize live block u to `units` units in place if possible (shrinking, or absorbing a free right
+ * neighbour); the caller updates the request bookkeeping. */
+static bool resize_in_place(ra_heap *h, uint32_t u, uint32_t units)
+{
+    uint32_t size = h->meta[u].size;
+    if (units > size) {
+        uint32_t v = u + size;
+        if (!is_free(h, v) || h->meta[v].size < units - size)
+            return false;
+        list_remove(h, v);
+        absorb_next(h, u, v);
+        size = h->meta[u].size;
+    }
+    if (size > units)
+        release(h, split(h, u, units)); /* the tail may merge with a free right neighbour */
+    return true;
+}
+
+void *ra_heap_realloc(ra_heap *h, void *ptr, size_t size)
+{
+    uint32_t u;
+    if (ptr == NULL)
+        return ra_heap_malloc(h, size);
+    if (!validate(h, ptr, "realloc", &u)) {
+        errno = EINVAL;
+        return NULL;
+    }
+    if (size == 0) { /* glibc: realloc(p, 0) frees p and returns NULL */
+        unmark_live(h, u);
+        release(h, u);
+        return NULL;
+    }
+    size_t units = units_for(size);
+    if (units == 0)
+        return fail(h, ENOMEM);
+    size_t old_req = req_of(h, u);
+    uint32_t old_units = h->meta[u].size;
+    if (resize_in_place(h, u, (uint32_t)units)) {
+        uint32_t new_units = h->meta[u].size;
+        h->live_units = h->live_units - old_units + new_units;
+        h->used_bytes = h->used_bytes - old_req + size;
+        if (h->used_bytes > h->peak_used_bytes)
+            h->peak_used_bytes = h->used_bytes;
+        h->meta[u].next = (uint32_t)((size_t)new_units * UNIT - size);
+        h->realloc_in_place++;
+        POISON(ptr, (size_t)(old_units > new_units ? old_units : new_units) * UNIT);
+        UNPOISON(ptr, size);
+        return ptr;
+    }
+    void *q = ra_heap_malloc(h, size);
+    if (q == NULL)
+        return NULL; /* malloc counted the failure and set ENOMEM; ptr is untouched */
+    size_t keep = ra_heap_usable_size(h, ptr);
+    memcpy(q, ptr, keep < size ? keep : size);
+    unmark_live(h, u);
+    release(h, u);
+    h->realloc_moved++;
+    return q;
+}
+
+/* ---- introspection --------------------------------------------------------------------------- */
+
+void ra_heap_stats_get(const ra_heap *h, ra_heap_stats *out)
+{
+    memset(out, 0, sizeof *out);
+    out->arena_bytes = (size_t)h->units * UNIT;
+    out->used_bytes = h->used_bytes;
+    out->live_bytes = h->live_units * UNIT;
+    out->free_bytes = h->free_units * UNIT;
+    out->live_blocks = h->live_blocks;
+    out->free_blocks = h->free_blocks;
+    out->peak_used_bytes = h->peak_used_bytes;
+    out->failed_requests = h->failed_requests;
+    out->realloc_in_place = h->realloc_in_place;
+    out->realloc_moved = h->realloc_moved;
+    out->invalid_frees = h->invalid_frees;
+    if (h->fl_bitmap != 0) {
+        /* The largest free block is in the highest non-empty class: walk that one list. */
+        unsigned fl = top_bit(h->fl_bitmap), sl = top_bit(h->sl_bitmap[fl]);
+        uint32_t largest = 0;
+        for (uint32_t v = h->heads[fl][sl]; v != NONE; v = h->meta[v].next)
+            if (h->meta[v].size > largest)
+                largest = h->meta[v].size;
+        out->largest_free = (size_t)largest * UNIT;
+        out->fragmentation = 1.0 - (double)out->largest_free / (double)out->free_bytes;
+    }
+}
+
+const char *ra_status_str(ra_status s)
+{
+    switch (s) {
+    case RA_OK: return "ok";
+    case RA_EINVAL_ARG: return "a required argument is NULL or malformed";
+    case RA_EMISALIGNED: return "the arena is not aligned to 16 bytes";
+    case RA_ETOOSMALL: return "the arena is too small for the metadata and one block";
+    case RA_ETOOLARGE: return "the size exceeds the heap's capacity";
+    case RA_FAULT_TILING: return "blocks do not tile the arena exactly";
+    case RA_FAULT_PREV: return "a block's link to its physical predecessor is wrong";
+    case RA_FAULT_STATE: return "a block is neither free nor live";
+    case RA_FAULT_ADJACENT_FREE: return "two free blocks are neighbours (missed merge)";
+    case RA_FAULT_LIST: return "a free list is broken or holds a block of another class";
+    case RA_FAULT_UNLISTED: return "a free block is missing from its free list";
+    case RA_FAULT_BITMAP: return "a bitmap bit disagrees with its free list";
+    case RA_FAULT_COUNTERS: return "the counters disagree with the blocks";
+    case RA_FAULT_SLACK: return "a live block's recorded request exceeds the block";
+    }
+    return "unknown status";
+}
+
+static ra_status fault(size_t *unit_out, ra_status s, size_t unit)
+{
+    if (unit_out != NULL)
+        *unit_out = unit;
+    return s;
+}
+
+ra_status ra_heap_check(const ra_heap *h, unsigned flags, size_t *unit_out)
+{
+    size_t live_units = 0, free_units = 0, live_blocks = 0, free_blocks = 0, used = 0;
+    uint32_t prev = NONE;
+    bool prev_free = false;
+    /* Tiling, prev links, states, merging, slack. */
+    for (uint32_t u = 0; u < h->units; u += h->meta[u].size) {
+        const ra_heap_unit *m = &h->meta[u];
+        if (m->size == 0 || m->size > h->units - u)
+            return fault(unit_out, RA_FAULT_TILING, u);
+        if (m->prev != prev)
+            return fault(unit_out, RA_FAULT_PREV, u);
+        if (flags & RA_CHECK_FULL)
+            for (uint32_t i = u + 1u; i < u + m->size; i++)
+                if (h->meta[i].size || h->meta[i].prev || h->meta[i].next || h->meta[i].back)
+                    return fault(unit_out, RA_FAULT_TILING, i);
+        if (m->back == LIVE) {
+            if (m->next > (size_t)m->size * UNIT)
+                return fault(unit_out, RA_FAULT_SLACK, u);
+            live_units += m->size;
+            live_blocks++;
+            used += (size_t)m->size * UNIT - m->next;
+            prev_free = false;
+        } else {
+            if (prev_free)
+                return fault(unit_out, RA_FAULT_ADJACENT_FREE, u);
+            free_units += m->size;
+            free_blocks++;
+            prev_free = true;
+        }
+        prev = u;
+    }
+    if (h->meta[h->units].size != 0 || h->meta[h->units].prev != prev)
+        return fault(unit_out, RA_FAULT_PREV, h->units);
+    /* Lists and bitmaps. A listed block must be a free start (its neighbours point back at it)
+     * of the list's class; walks are bounded by the free-block count, so a cycle is a fault. */
+    size_t listed = 0;
+    for (unsigned fl = 0; fl < RA_HEAP_FL_COUNT; fl++) {
+        if (((h->fl_bitmap >> fl) & 1u) != (h->sl_bitmap[fl] != 0))
+            return fault(unit_out, RA_FAULT_BITMAP, fl);
+        for (unsigned sl = 0; sl < RA_HEAP_SL_COUNT; sl++) {
+            uint32_t back = NONE;
+            if (((h->sl_bitmap[fl] >> sl) & 1u) != (h->heads[fl][sl] != NONE))
+                return fault(unit_out, RA_FAULT_BITMAP, fl * RA_HEAP_SL_COUNT + sl);
+            for (uint32_t v = h->heads[fl][sl]; v != NONE; v = h->meta[v].next) {
+                if (v >= h->units || ++listed > free_blocks)
+                    return fault(unit_out, RA_FAULT_LIST, v);
+                const ra_heap_unit *m = &h->meta[v];
+                unsigned f, s;
+                if (m->size == 0 || m->size > h->units - v || m->back != back ||
+                    h->meta[v + m->size].prev != v ||
+                    (m->prev != NONE && (m->prev >= v || m->prev + h->meta[m->prev].size != v)) ||
+                    (m->prev == NONE && v != 0))
+                    return fault(unit_out, RA_FAULT_LIST, v);
+                class_of(m->size, &f, &s);
+                if (f != fl || s != sl)
+                    return fault(unit_out, RA_FAULT_LIST, v);
+                back = v;
+            }
+        }
+    }
+    if (listed != free_blocks)
+        return fault(unit_out, RA_FAULT_UNLISTED, 0);
+    if (live_units != h->live_units || free_units != h->free_units ||
+        live_blocks != h->live_blocks || free_blocks != h->free_blocks || used != h->used_bytes ||
+        live_units + free_units != h->units)
+        return fault(unit_out, RA_FAULT_COUNTERS, 0);
+    return RA_OK;
+}
