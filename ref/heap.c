@@ -345,6 +345,8 @@ ra_status ra_heap_init_split(ra_heap *h, ra_heap_unit *meta, size_t capacity, bo
     h->units = (uint32_t)units;
     h->capacity = (uint32_t)capacity;
     h->meta_zeroed = meta_zeroed;
+    /* The memory may have been an arena before (re-init): ASan may still see it poisoned. */
+    UNPOISON(meta, ra_heap_meta_bytes(units));
     if (!meta_zeroed)
         memset(meta, 0, ra_heap_meta_bytes(units));
     start_empty(h);
