@@ -82,9 +82,71 @@
 #define NONE RA_HEAP_NONE
 #define LIVE RA_HEAP_LIVE
 
-/* ---- size classes ------------------------------------------------------------------------ */
+/* ---- trusted helpers ------------------------------------------------------------------------
+ * WP cannot reason about pointer-to-integer casts (its int_of_addr is uninterpreted) nor about
+ * symbolic shifts and powers of two. The few functions that need them are below: under Frama-C
+ * only their contracts are seen (no body), and proofs/README-heap.md lists what each assumes and
+ * how it is checked (proofs/heap_trusted.c tests every contract over its whole input domain). */
 
-static unsigned top_bit(uint32_t x) /* x != 0 */
+/* Lowest set bit of x (x != 0). */
+/*@ requires x != 0;
+    assigns \nothing;
+    ensures 0 <= \result < 32 && ra_bit(x, \result);
+    ensures \forall integer k; 0 <= k < \result ==> !ra_bit(x, k); */
+static unsigned low_bit(uint32_t x);
+/* Highest set bit of x (x != 0). */
+/*@ requires x != 0;
+    assigns \nothing;
+    ensures 0 <= \result < 32 && ra_bit(x, \result);
+    ensures \forall integer k; \result < k ==> !ra_bit(x, k); */
+static unsigned top_bit(uint32_t x);
+/* Size class of a block of `units` units. */
+/*@ requires 1 <= units <= 0x7fffffff;
+    requires \valid(fl) && \valid(sl) && \separated(fl, sl);
+    assigns *fl, *sl;
+    ensures *fl == ra_cf(units) && *sl == ra_cs(units) && ra_class_ok(units); */
+static void class_of(uint32_t units, unsigned *fl, unsigned *sl);
+/* Where the search for a request of `units` units starts: the class of class_round(units). Every
+ * block of that class or a higher one has at least `units` units. False when the rounded size
+ * exceeds RA_HEAP_MAX_UNITS (then no block can be found by the bitmap search). */
+/*@ requires 1 <= units <= 0x7fffffff;
+    requires \valid(fl) && \valid(sl) && \separated(fl, sl);
+    assigns *fl, *sl;
+    ensures \result ==> 0 <= *fl < 28 && 0 <= *sl < 16;
+    ensures \result ==> \forall integer n; 1 <= n <= 0x7fffffff &&
+      (ra_cf(n) > *fl || (ra_cf(n) == *fl && ra_cs(n) >= *sl)) ==> n >= units; */
+static bool class_search(size_t units, unsigned *fl, unsigned *sl);
+/* Where ptr lies: true and the byte offset from base when ptr points into the used arena. */
+/*@ requires ra_heap_mem(h) && \valid(off);
+    assigns *off;
+    behavior inside:
+      assumes ra_ptr_in(h, (unsigned char *)ptr);
+      ensures \result && *off == (unsigned char *)ptr - h->base;
+    behavior outside:
+      assumes !ra_ptr_in(h, (unsigned char *)ptr);
+      ensures !\result;
+    complete behaviors; disjoint behaviors; */
+static bool locate(const ra_heap *h, const void *ptr, size_t *off);
+/* The arena base's address modulo `alignment` (a power of two > 16); a multiple of 16 because
+ * init checked the base is 16-aligned. ra_addr_mod is uninterpreted: (uintptr_t)p % a. */
+/*@ requires ra_heap_mem(h) && alignment > 16 && (alignment & (alignment - 1)) == 0;
+    assigns \nothing;
+    ensures \result == ra_addr_mod(h->base, alignment);
+    ensures 0 <= \result < alignment && \result % 16 == 0 && alignment % 16 == 0; */
+static size_t base_misalign(const ra_heap *h, size_t alignment);
+/* Whether p is 16-aligned as an address; true makes ra_addr_mod(p, a) a multiple of 16 for every
+ * a > 16 (the precondition base_misalign relies on). */
+/*@ assigns \nothing;
+    ensures \result <==> ra_addr_mod((unsigned char *)p, 16) == 0; */
+static bool ra_aligned16(const void *p);
+
+#if !defined(__FRAMAC__)
+static unsigned low_bit(uint32_t x)
+{
+    return (unsigned)__builtin_ctz(x);
+}
+
+static unsigned top_bit(uint32_t x)
 {
     return 31u - (unsigned)__builtin_clz(x);
 }
@@ -101,23 +163,93 @@ static void class_of(uint32_t units, unsigned *fl, unsigned *sl)
     }
 }
 
+static bool class_search(size_t units, unsigned *fl, unsigned *sl)
+{
+    size_t r = ra_heap_class_round(units);
+    if (r > RA_HEAP_MAX_UNITS)
+        return false;
+    class_of((uint32_t)r, fl, sl);
+    return true;
+}
+
+static bool locate(const ra_heap *h, const void *ptr, size_t *off)
+{
+    uintptr_t p = (uintptr_t)ptr, b = (uintptr_t)h->base;
+    if (p < b || p - b >= (size_t)h->units * UNIT)
+        return false;
+    *off = (size_t)(p - b);
+    return true;
+}
+
+static bool ra_aligned16(const void *p)
+{
+    return (uintptr_t)p % RA_HEAP_ALIGN == 0;
+}
+
+static size_t base_misalign(const ra_heap *h, size_t alignment)
+{
+    return (size_t)((uintptr_t)h->base & (alignment - 1u));
+}
+#endif
+
+/* Top bit of a 64-bit value (x != 0): used by the public ra_heap_class_round. */
+/*@ requires x != 0;
+    assigns \nothing;
+    ensures 0 <= \result < 64; */
+static unsigned top_bit64(size_t x)
+{
+#ifndef __FRAMAC__
+    return 63u - (unsigned)__builtin_clzll((unsigned long long)x);
+#else
+    unsigned r = 63;
+    /*@ loop invariant 0 <= r <= 63;
+        loop assigns r, x;
+        loop variant r; */
+    while (r > 0 && (x >> r) == 0)
+        r--;
+    return r;
+#endif
+}
+
+/* ---- size classes ------------------------------------------------------------------------ */
+
+/* Rounded up to a class boundary; saturates at SIZE_MAX (no boundary above that fits size_t). */
 size_t ra_heap_class_round(size_t units)
 {
     if (units < RA_HEAP_SL_COUNT)
         return units;
-    unsigned t = 63u - (unsigned)__builtin_clzll((unsigned long long)units);
+    unsigned t = top_bit64(units);
+    if (t < RA_HEAP_SL_LOG)
+        return units; /* unreachable: units >= 16 has its top bit at 4 or above */
     size_t step = (size_t)1 << (t - RA_HEAP_SL_LOG);
-    return (units + step - 1u) & ~(step - 1u);
+    //@ assert step >= 1;
+    if (units > SIZE_MAX - (step - 1u))
+        return SIZE_MAX;
+    return (units + step - 1u) / step * step;
 }
 
 /* ---- block predicates and list operations ------------------------------------------------- */
 
+/*@ requires ra_heap_mem(h) && u <= h->units;
+    assigns \nothing;
+    ensures \result <==> (h->meta[u].size != 0 && h->meta[u].back != 0xfffffffe); */
 static bool is_free(const ra_heap *h, uint32_t u)
 {
     return h->meta[u].size != 0 && h->meta[u].back != LIVE;
 }
 
-static void list_insert(ra_heap *h, uint32_t u)
+/* Put free-to-be block u (out of every list) at the head of its class list and mark it free.
+ * x is the other block that may be out of the lists. */
+/*@ requires ra_wf(h, u, x) && ra_start(h, u) && u != x;
+    requires ra_end(h, u) < h->units && ra_end(h, u) != x ==> !ra_free(h, ra_end(h, u));
+    requires u != 0 && h->meta[u].prev != x ==> !ra_free(h, h->meta[u].prev);
+    requires h->free_blocks < SIZE_MAX && h->free_units <= SIZE_MAX - h->meta[u].size;
+    assigns h->meta[u].next, h->meta[u].back,
+            h->meta[h->heads[ra_cf(h->meta[u].size)][ra_cs(h->meta[u].size)]].back,
+            h->heads[ra_cf(h->meta[u].size)][ra_cs(h->meta[u].size)],
+            h->sl_bitmap[ra_cf(h->meta[u].size)], h->fl_bitmap, h->free_units, h->free_blocks;
+    ensures ra_wf(h, x, 0xffffffff) && ra_free(h, u); */
+static void list_insert(ra_heap *h, uint32_t u) /*@ ghost (uint32_t x) */
 {
     unsigned fl, sl;
     class_of(h->meta[u].size, &fl, &sl);
@@ -133,6 +265,16 @@ static void list_insert(ra_heap *h, uint32_t u)
     h->free_blocks++;
 }
 
+/* Take free block u out of its list. Its own record is unchanged (its links become stale). */
+/*@ requires ra_heap_ok(h) && ra_free(h, u);
+    requires h->free_blocks >= 1 && h->free_units >= h->meta[u].size;
+    assigns h->meta[h->meta[u].back].next, h->meta[h->meta[u].next].back,
+            h->heads[ra_cf(h->meta[u].size)][ra_cs(h->meta[u].size)],
+            h->sl_bitmap[ra_cf(h->meta[u].size)], h->fl_bitmap, h->free_units, h->free_blocks;
+    ensures ra_wf(h, u, 0xffffffff) && ra_wf(h, 0xffffffff, u);
+    ensures h->meta[u] == \old(h->meta[u]);
+    ensures ra_end(h, u) < h->units ==> !ra_free(h, ra_end(h, u));
+    ensures u != 0 ==> !ra_free(h, h->meta[u].prev); */
 static void list_remove(ra_heap *h, uint32_t u)
 {
     unsigned fl, sl;
@@ -154,28 +296,39 @@ static void list_remove(ra_heap *h, uint32_t u)
 }
 
 /* First free block of at least class_round(units) units, or NONE. Two bitmap scans. */
+/*@ requires ra_heap_ok(h) && 1 <= units <= 0x7fffffff;
+    assigns \nothing;
+    ensures \result == 0xffffffff || (ra_free(h, \result) && h->meta[\result].size >= units); */
 static uint32_t find_fit(const ra_heap *h, size_t units)
 {
-    size_t r = ra_heap_class_round(units);
-    if (r > RA_HEAP_MAX_UNITS)
-        return NONE;
     unsigned fl, sl;
-    class_of((uint32_t)r, &fl, &sl);
-    uint32_t bits = h->sl_bitmap[fl] & (~0u << sl);
-    if (bits == 0) {
-        uint32_t fbits = h->fl_bitmap & (~0u << (fl + 1u));
+    if (!class_search(units, &fl, &sl))
+        return NONE;
+    uint32_t bits = h->sl_bitmap[fl] >> sl;
+    if (bits != 0) {
+        sl += low_bit(bits);
+    } else {
+        uint32_t fbits = h->fl_bitmap >> (fl + 1u);
         if (fbits == 0)
             return NONE;
-        fl = (unsigned)__builtin_ctz(fbits);
-        bits = h->sl_bitmap[fl];
+        fl += 1u + low_bit(fbits);
+        sl = low_bit(h->sl_bitmap[fl]);
     }
-    return h->heads[fl][(unsigned)__builtin_ctz(bits)];
+    return h->heads[fl][sl];
 }
 
-/* Cut block u (not in any list) to `units` units; the rest becomes a free block in its list.
+/* Cut block u (not in any list) to `units` units; the rest becomes a block of its own, out of
+ * every list and marked free (its record was interior, so next = back = 0).
  *     [ u: size         ]  ->  [ u: units | rest: size - units ]
  * The rest's right neighbour is never free here: callers cut blocks that were free (so their
- * neighbours are not) or merge the rest themselves (shrink_tail). */
+ * neighbours are not) or merge the rest themselves (resize_in_place). */
+/*@ requires ra_wf(h, u, 0xffffffff) && ra_start(h, u) && 0 < units < h->meta[u].size;
+    assigns h->meta[u].size, h->meta[u + units].size, h->meta[u + units].prev,
+            h->meta[u + h->meta[u].size].prev;
+    ensures \result == u + units;
+    ensures ra_wf(h, u, \result) && ra_wf(h, \result, u);
+    ensures ra_start(h, \result) && ra_free(h, \result) && h->meta[\result].prev == u;
+    ensures h->meta[u].size == units && ra_end(h, \result) == \old(ra_end(h, u)); */
 static uint32_t split(ra_heap *h, uint32_t u, uint32_t units)
 {
     uint32_t size = h->meta[u].size;
@@ -187,8 +340,15 @@ static uint32_t split(ra_heap *h, uint32_t u, uint32_t units)
     return rest;
 }
 
-/* Block u absorbs its right neighbour v (not in any list); v's record becomes interior. */
-static void absorb_next(ra_heap *h, uint32_t u, uint32_t v)
+/* Block u absorbs its right neighbour v (out of every list, or live); v's record becomes
+ * interior. u is out of the lists or live. */
+/*@ requires ra_wf(h, x, y) && ra_start(h, u) && v == ra_end(h, u) && ra_start(h, v);
+    requires u == x || u == y || ra_live(h, u);
+    requires v == x || v == y || ra_live(h, v);
+    assigns h->meta[u].size, h->meta[v], h->meta[v + h->meta[v].size].prev;
+    ensures ra_wf(h, x == v ? 0xffffffff : x, y == v ? 0xffffffff : y);
+    ensures ra_end(h, u) == \old(ra_end(h, v)) && ra_start(h, u); */
+static void absorb_next(ra_heap *h, uint32_t u, uint32_t v) /*@ ghost (uint32_t x, uint32_t y) */
 {
     uint32_t vsize = h->meta[v].size;
     h->meta[v + vsize].prev = u;
@@ -196,11 +356,21 @@ static void absorb_next(ra_heap *h, uint32_t u, uint32_t v)
     h->meta[v] = (ra_heap_unit){0, 0, 0, 0};
 }
 
+/*@ requires ra_heap_mem(h) && u < h->units;
+    assigns \nothing;
+    ensures \result == h->base + u * 16; */
 static unsigned char *ptr_of(const ra_heap *h, uint32_t u)
 {
     return h->base + (size_t)u * UNIT;
 }
 
+/* Block u (out of every list) becomes live with a request of req bytes. */
+/*@ requires ra_wf(h, u, 0xffffffff) && ra_start(h, u) && req <= h->meta[u].size * 16;
+    requires h->live_units <= SIZE_MAX - h->meta[u].size && h->live_blocks < SIZE_MAX &&
+             h->used_bytes <= SIZE_MAX - req;
+    assigns h->meta[u].back, h->meta[u].next, h->live_units, h->live_blocks, h->used_bytes,
+            h->peak_used_bytes;
+    ensures ra_heap_ok(h) && ra_live(h, u); */
 static void mark_live(ra_heap *h, uint32_t u, size_t req)
 {
     size_t bytes = (size_t)h->meta[u].size * UNIT;
@@ -215,11 +385,18 @@ static void mark_live(ra_heap *h, uint32_t u, size_t req)
     MSAN_FRESH(ptr_of(h, u), req);
 }
 
+/*@ requires ra_heap_mem(h) && ra_live(h, u) && h->meta[u].next <= h->meta[u].size * 16;
+    assigns \nothing;
+    ensures \result == h->meta[u].size * 16 - h->meta[u].next; */
 static size_t req_of(const ra_heap *h, uint32_t u)
 {
     return (size_t)h->meta[u].size * UNIT - h->meta[u].next;
 }
 
+/*@ requires ra_heap_ok(h) && ra_live(h, u);
+    requires h->live_units >= h->meta[u].size && h->live_blocks >= 1 &&
+             h->used_bytes >= h->meta[u].size * 16 - h->meta[u].next;
+    assigns h->live_units, h->live_blocks, h->used_bytes; */
 static void unmark_live(ra_heap *h, uint32_t u)
 {
     h->live_units -= h->meta[u].size;
@@ -228,24 +405,58 @@ static void unmark_live(ra_heap *h, uint32_t u)
     POISON(ptr_of(h, u), (size_t)h->meta[u].size * UNIT);
 }
 
-/* Free block u (not in a list): merge with free neighbours, then list the result. */
+/* Free block u (live-marked, in no list): merge with free neighbours, then list the result.
+ *     [ p: free | u | v: free ]  ->  [ p: free (p + u + v) ] */
+/*@ requires ra_heap_ok(h) && ra_live(h, u);
+    assigns h->meta[0 .. h->units], h->heads[0 .. 27][0 .. 15], h->sl_bitmap[0 .. 27],
+            h->fl_bitmap, h->free_units, h->free_blocks;
+    ensures ra_heap_ok(h); */
 static void release(ra_heap *h, uint32_t u)
 {
     uint32_t v = u + h->meta[u].size;
     if (is_free(h, v)) {
         list_remove(h, v);
-        absorb_next(h, u, v);
+        absorb_next(h, u, v) /*@ ghost (v, NONE) */;
     }
+    //@ assert ra_heap_ok(h) && ra_live(h, u);
+    //@ assert ra_end(h, u) < h->units ==> !ra_free(h, ra_end(h, u));
     uint32_t p = h->meta[u].prev;
     if (p != NONE && is_free(h, p)) {
         list_remove(h, p);
-        absorb_next(h, p, u);
+        absorb_next(h, p, u) /*@ ghost (p, NONE) */;
         u = p;
     }
-    list_insert(h, u);
+    list_insert(h, u) /*@ ghost (NONE) */;
 }
 
 /* ---- validation and reporting ------------------------------------------------------------ */
+
+/* Why ptr is not a live block of h, or NULL when it is. Sets *unit for a live block. The only
+ * pointer-to-integer conversion is in locate(). */
+/*@ requires ra_heap_ok(h) && \valid(unit) && \separated(unit, h);
+    assigns *unit;
+    behavior live:
+      assumes \exists integer u; ra_live(h, u) && (unsigned char *)ptr == h->base + u * 16;
+      ensures \result == \null && ra_live(h, *unit) && (unsigned char *)ptr == h->base + *unit * 16;
+    behavior invalid:
+      assumes !\exists integer u; ra_live(h, u) && (unsigned char *)ptr == h->base + u * 16;
+      ensures \result != \null;
+    complete behaviors; disjoint behaviors; */
+static const char *invalid_reason(const ra_heap *h, const void *ptr, uint32_t *unit)
+{
+    size_t off = 0;
+    if (!locate(h, ptr, &off))
+        return "pointer is not in this heap's arena (foreign pointer)";
+    if (off % UNIT != 0)
+        return "pointer is not the start of a block (misaligned interior pointer)";
+    uint32_t u = (uint32_t)(off / UNIT);
+    if (h->meta[u].size == 0)
+        return "pointer is not the start of a block (interior pointer, or freed and merged)";
+    if (h->meta[u].back != LIVE)
+        return "block is already free (double free)";
+    *unit = u;
+    return NULL;
+}
 
 #ifndef __FRAMAC__
 static void default_error(const ra_heap *h, const char *op, const void *ptr, const char *reason,
@@ -255,41 +466,40 @@ static void default_error(const ra_heap *h, const char *op, const void *ptr, con
     fprintf(stderr, "refalloc: %s(%p) on heap %p: %s\n", op, ptr, (const void *)h, reason);
     abort();
 }
-#endif
 
-/* Why ptr is not a live block of h, or NULL when it is. Sets *unit for a live block. */
-static const char *invalid_reason(const ra_heap *h, const void *ptr, uint32_t *unit)
+/* Outside the proof: calls the handler (a function pointer: anything), keeps errno. */
+static void report(ra_heap *h, const char *op, const void *ptr, const char *why)
 {
-    uintptr_t p = (uintptr_t)ptr, b = (uintptr_t)h->base;
-    if (p < b || p - b >= (size_t)h->units * UNIT)
-        return "pointer is not in this heap's arena (foreign pointer)";
-    if ((p - b) % UNIT != 0)
-        return "pointer is not the start of a block (misaligned interior pointer)";
-    uint32_t u = (uint32_t)((p - b) / UNIT);
-    if (h->meta[u].size == 0)
-        return "pointer is not the start of a block (interior pointer, or freed and merged)";
-    if (h->meta[u].back != LIVE)
-        return "block is already free (double free)";
-    *unit = u;
-    return NULL;
-}
-
-static bool validate(ra_heap *h, const void *ptr, const char *op, uint32_t *unit)
-{
-    const char *why = invalid_reason(h, ptr, unit);
-    if (why == NULL)
-        return true;
-    h->invalid_frees++;
-#ifndef __FRAMAC__
     int saved = errno;
     if (h->on_error)
         h->on_error(h, op, ptr, why, h->on_error_ctx);
     else
         default_error(h, op, ptr, why, NULL);
     errno = saved;
+}
 #else
-    (void)op;
+/* Assumed: the handler returns (or does not return) without touching the heap. */
+/*@ assigns \nothing; */
+static void report(ra_heap *h, const char *op, const void *ptr, const char *why);
 #endif
+
+/*@ requires ra_heap_ok(h) && \valid(unit) && \separated(unit, h);
+    assigns *unit, h->invalid_frees;
+    behavior live:
+      assumes \exists integer u; ra_live(h, u) && (unsigned char *)ptr == h->base + u * 16;
+      ensures \result && ra_live(h, *unit) && (unsigned char *)ptr == h->base + *unit * 16;
+      ensures h->invalid_frees == \old(h->invalid_frees);
+    behavior invalid:
+      assumes !\exists integer u; ra_live(h, u) && (unsigned char *)ptr == h->base + u * 16;
+      ensures !\result;
+    complete behaviors; disjoint behaviors; */
+static bool validate(ra_heap *h, const void *ptr, const char *op, uint32_t *unit)
+{
+    const char *why = invalid_reason(h, ptr, unit);
+    if (why == NULL)
+        return true;
+    h->invalid_frees++; /* wraps after 2^64 reports: a statistic, never a size */
+    report(h, op, ptr, why);
     return false;
 }
 
@@ -312,18 +522,56 @@ size_t ra_heap_meta_bytes(size_t units)
     return (units + 1u) * sizeof(ra_heap_unit); /* +1: the sentinel */
 }
 
+/* Records 0 .. n-1 become zero (a loop the compiler turns into memset; WP sees typed records). */
+/*@ requires \valid(meta + (0 .. n - 1));
+    assigns meta[0 .. n - 1];
+    ensures \forall integer i; 0 <= i < n ==> ra_zero_unit(meta[i]); */
+static void zero_records(ra_heap_unit *meta, size_t n)
+{
+    /*@ loop invariant 0 <= i <= n;
+        loop invariant \forall integer j; 0 <= j < i ==> ra_zero_unit(meta[j]);
+        loop assigns i, meta[0 .. n - 1];
+        loop variant n - i; */
+    for (size_t i = 0; i < n; i++)
+        meta[i] = (ra_heap_unit){0, 0, 0, 0};
+}
+
 /* The whole arena as one free block, empty lists, zero counters. meta[0..units] must be zero. */
+/*@ requires ra_heap_mem(h) && ra_beyond(h);
+    requires \forall integer i; 0 <= i <= h->units ==> ra_zero_unit(h->meta[i]);
+    assigns h->fl_bitmap, h->sl_bitmap[0 .. 27], h->heads[0 .. 27][0 .. 15], h->used_bytes,
+            h->live_units, h->free_units, h->live_blocks, h->free_blocks, h->peak_used_bytes,
+            h->failed_requests, h->realloc_in_place, h->realloc_moved, h->invalid_frees,
+            h->meta[0 .. h->units];
+    ensures ra_heap_ok(h) && ra_free(h, 0) && h->meta[0].size == h->units; */
 static void start_empty(ra_heap *h)
 {
     h->fl_bitmap = 0;
-    memset(h->sl_bitmap, 0, sizeof h->sl_bitmap);
-    memset(h->heads, 0xff, sizeof h->heads); /* every head NONE */
+    /*@ loop invariant 0 <= f <= RA_HEAP_FL_COUNT;
+        loop invariant \forall integer g, s; 0 <= g < f && 0 <= s < 16 ==>
+                         h->heads[g][s] == 0xffffffff;
+        loop invariant \forall integer g; 0 <= g < f ==> h->sl_bitmap[g] == 0;
+        loop assigns f, h->sl_bitmap[0 .. 27], h->heads[0 .. 27][0 .. 15];
+        loop variant RA_HEAP_FL_COUNT - f; */
+    for (unsigned f = 0; f < RA_HEAP_FL_COUNT; f++) {
+        h->sl_bitmap[f] = 0;
+        /*@ loop invariant 0 <= s <= RA_HEAP_SL_COUNT;
+            loop invariant \forall integer g, t; 0 <= g < f && 0 <= t < 16 ==>
+                             h->heads[g][t] == 0xffffffff;
+            loop invariant \forall integer t; 0 <= t < s ==> h->heads[f][t] == 0xffffffff;
+            loop invariant \forall integer g; 0 <= g <= f ==> h->sl_bitmap[g] == 0;
+            loop assigns s, h->heads[f][0 .. 15];
+            loop variant RA_HEAP_SL_COUNT - s; */
+        for (unsigned s = 0; s < RA_HEAP_SL_COUNT; s++)
+            h->heads[f][s] = NONE;
+    }
     h->used_bytes = h->live_units = h->free_units = h->live_blocks = h->free_blocks = 0;
     h->peak_used_bytes = h->failed_requests = h->realloc_in_place = h->realloc_moved = 0;
     h->invalid_frees = 0;
     h->meta[0] = (ra_heap_unit){h->units, NONE, 0, 0};
     h->meta[h->units] = (ra_heap_unit){0, 0, 0, 0};
-    list_insert(h, 0);
+    //@ assert ra_wf(h, 0, 0xffffffff);
+    list_insert(h, 0) /*@ ghost (NONE) */;
     POISON(h->base, (size_t)h->units * UNIT);
 }
 
@@ -332,23 +580,22 @@ ra_status ra_heap_init_split(ra_heap *h, ra_heap_unit *meta, size_t capacity, bo
 {
     if (h == NULL || meta == NULL || arena == NULL)
         return RA_EINVAL_ARG;
-    if ((uintptr_t)arena % RA_HEAP_ALIGN != 0)
+    if (!ra_aligned16(arena))
         return RA_EMISALIGNED;
     size_t units = bytes / UNIT;
     if (units == 0 || capacity < units)
         return RA_ETOOSMALL;
     if (capacity > RA_HEAP_MAX_UNITS)
         return RA_ETOOLARGE;
-    memset(h, 0, sizeof *h);
     h->meta = meta;
     h->base = arena;
     h->units = (uint32_t)units;
     h->capacity = (uint32_t)capacity;
     h->meta_zeroed = meta_zeroed;
-    /* The memory may have been an arena before (re-init): ASan may still see it poisoned. */
-    UNPOISON(meta, ra_heap_meta_bytes(units));
+    h->on_error = NULL;
+    h->on_error_ctx = NULL;
     if (!meta_zeroed)
-        memset(meta, 0, ra_heap_meta_bytes(units));
+        zero_records(meta, units + 1u);
     start_empty(h);
     return RA_OK;
 }
@@ -357,7 +604,7 @@ ra_status ra_heap_init(ra_heap *h, void *arena, size_t bytes)
 {
     if (h == NULL || arena == NULL)
         return RA_EINVAL_ARG;
-    if ((uintptr_t)arena % RA_HEAP_ALIGN != 0)
+    if (!ra_aligned16(arena))
         return RA_EMISALIGNED;
     /* units records of metadata + the sentinel + units of user space: 32 * units + 16 bytes. */
     if (bytes < 3u * UNIT)
@@ -383,41 +630,49 @@ ra_status ra_heap_extend(ra_heap *h, size_t bytes)
         return RA_ETOOLARGE;
     uint32_t old = h->units, now = (uint32_t)(old + add);
     if (!h->meta_zeroed)
-        memset(&h->meta[old + 1u], 0, add * sizeof(ra_heap_unit));
+        zero_records(&h->meta[old + 1u], add);
     uint32_t last = h->meta[old].prev; /* the sentinel knows the last block */
     POISON(ptr_of(h, old), bytes);
-    h->units = now;
-    h->meta[now] = (ra_heap_unit){0, 0, 0, 0};
     if (is_free(h, last)) {
         list_remove(h, last);
         h->meta[old] = (ra_heap_unit){0, 0, 0, 0};
+        h->units = now;
+        h->meta[now] = (ra_heap_unit){0, last, 0, 0};
         h->meta[last].size += (uint32_t)add;
-        h->meta[now].prev = last;
-        list_insert(h, last);
+        list_insert(h, last) /*@ ghost (NONE) */;
     } else {
         h->meta[old] = (ra_heap_unit){(uint32_t)add, last, 0, 0};
-        h->meta[now].prev = old;
-        list_insert(h, old);
+        h->units = now;
+        h->meta[now] = (ra_heap_unit){0, old, 0, 0};
+        list_insert(h, old) /*@ ghost (NONE) */;
     }
     return RA_OK;
 }
 
 void ra_heap_reset(ra_heap *h)
 {
-    memset(h->meta, 0, ra_heap_meta_bytes(h->units));
+    zero_records(h->meta, (size_t)h->units + 1u);
     start_empty(h);
 }
 
 /* ---- allocation ------------------------------------------------------------------------------ */
 
+/*@ requires \valid(h);
+    assigns h->failed_requests, errno;
+    ensures \result == \null && errno == err; */
 static void *fail(ra_heap *h, int err)
 {
-    h->failed_requests++;
+    h->failed_requests++; /* a statistic: wraps after 2^64 failures */
     errno = err;
     return NULL;
 }
 
 /* Units for a request of size bytes, or 0 when no arena could hold it. */
+/*@ assigns \nothing;
+    ensures \result == 0 || (1 <= \result <= 0x7fffffff && \result * 16 >= size &&
+                             size <= PTRDIFF_MAX);
+    ensures size <= PTRDIFF_MAX && (size == 0 ? 1 : (size + 15) / 16) <= 0x7fffffff ==>
+            \result == (size == 0 ? 1 : (size + 15) / 16); */
 static size_t units_for(size_t size)
 {
     if (size > PTRDIFF_MAX)
@@ -434,7 +689,7 @@ void *ra_heap_malloc(ra_heap *h, size_t size)
         return fail(h, ENOMEM);
     list_remove(h, u);
     if (h->meta[u].size > units)
-        list_insert(h, split(h, u, (uint32_t)units));
+        list_insert(h, split(h, u, (uint32_t)units)) /*@ ghost (u) */;
     mark_live(h, u, size);
     return ptr_of(h, u);
 }
@@ -453,16 +708,18 @@ void *ra_heap_aligned_alloc(ra_heap *h, size_t alignment, size_t size)
     if (u == NONE)
         return fail(h, ENOMEM);
     list_remove(h, u);
-    uintptr_t at = (uintptr_t)ptr_of(h, u);
-    uint32_t gap = (uint32_t)((((at + alignment - 1u) & ~(uintptr_t)(alignment - 1u)) - at) / UNIT);
+    /* Leading gap in units so that base + (u + gap) * 16 is a multiple of alignment. The base's
+     * address enters only through base_misalign (one uintptr_t conversion). */
+    size_t at = (base_misalign(h, alignment) + (size_t)u * UNIT) % alignment;
+    uint32_t gap = at == 0 ? 0 : (uint32_t)((alignment - at) / UNIT);
     if (gap != 0) {
         /* [ u: gap (free, listed) | v: aligned block ... ]; u's left neighbour is not free. */
         uint32_t v = split(h, u, gap);
-        list_insert(h, u);
+        list_insert(h, u) /*@ ghost (v) */;
         u = v;
     }
     if (h->meta[u].size > units)
-        list_insert(h, split(h, u, (uint32_t)units));
+        list_insert(h, split(h, u, (uint32_t)units)) /*@ ghost (u) */;
     mark_live(h, u, size);
     return ptr_of(h, u);
 }
@@ -500,6 +757,11 @@ size_t ra_heap_usable_size(const ra_heap *h, const void *ptr)
 
 /* Resize live block u to `units` units in place if possible (shrinking, or absorbing a free right
  * neighbour); the caller updates the request bookkeeping. */
+/*@ requires ra_heap_ok(h) && ra_live(h, u) && 1 <= units <= 0x7fffffff;
+    assigns h->meta[0 .. h->units], h->heads[0 .. 27][0 .. 15], h->sl_bitmap[0 .. 27],
+            h->fl_bitmap, h->free_units, h->free_blocks;
+    ensures \result ==> ra_wf(h, u, 0xffffffff) && ra_live(h, u) && h->meta[u].size == units;
+    ensures !\result ==> ra_heap_ok(h) && h->meta[u] == \old(h->meta[u]); */
 static bool resize_in_place(ra_heap *h, uint32_t u, uint32_t units)
 {
     uint32_t size = h->meta[u].size;
@@ -508,7 +770,7 @@ static bool resize_in_place(ra_heap *h, uint32_t u, uint32_t units)
         if (!is_free(h, v) || h->meta[v].size < units - size)
             return false;
         list_remove(h, v);
-        absorb_next(h, u, v);
+        absorb_next(h, u, v) /*@ ghost (v, NONE) */;
         size = h->meta[u].size;
     }
     if (size > units)

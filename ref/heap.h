@@ -129,7 +129,19 @@ typedef struct ra_heap {
     void *on_error_ctx;
 } ra_heap;
 
-/* Bytes of metadata needed to describe `units` units. */
+#ifdef __FRAMAC__
+#include <errno.h>
+#include "../spec/heap_ok.acsl"
+#endif
+
+/* ACSL contracts: proved by Frama-C WP (make prove; proofs/README-heap.md lists what is proved,
+ * what is assumed and what is only checked at run time). ra_heap_ok(h) is the well-formedness
+ * predicate of spec/heap_ok.acsl; every function on an initialised heap requires and ensures it. */
+
+/* Bytes of metadata needed to describe `units` units (units < SIZE_MAX / 16). */
+/*@ requires units < 0x0fffffffffffffff;
+    assigns \nothing;
+    ensures \result == (units + 1) * 16; */
 size_t ra_heap_meta_bytes(size_t units);
 
 /* Initialise h over arena[0 .. bytes): metadata is carved from the front. arena must be aligned to
@@ -142,26 +154,184 @@ ra_status ra_heap_init(ra_heap *h, void *arena, size_t bytes);
  * and room for `capacity` units for later ra_heap_extend. If `meta_zeroed` is true the caller
  * guarantees every record is zero (fresh mmap), and neither init nor extend touch records they do
  * not need, so lazily mapped memory stays unmapped; otherwise init and extend clear them. */
+/*@ requires h == \null || \valid(h);
+    requires h != \null && meta != \null && arena != \null && 1 <= bytes / 16 <= capacity &&
+             capacity <= 0x7fffffff ==>
+      \valid(meta + (0 .. capacity)) &&
+      \valid((unsigned char *)arena + (0 .. capacity * 16 - 1)) &&
+      \separated(h, meta + (0 .. capacity)) &&
+      \separated(h, (unsigned char *)arena + (0 .. capacity * 16 - 1)) &&
+      \separated(meta + (0 .. capacity), (unsigned char *)arena + (0 .. capacity * 16 - 1)) &&
+      (meta_zeroed ==> \forall integer i; 0 <= i <= capacity ==> ra_zero_unit(meta[i]));
+    behavior bad_arg:
+      assumes h == \null || meta == \null || arena == \null;
+      assigns \nothing;
+      ensures \result == RA_EINVAL_ARG;
+    behavior misaligned:
+      assumes h != \null && meta != \null && arena != \null;
+      assumes ra_addr_mod((unsigned char *)arena, 16) != 0;
+      assigns \nothing;
+      ensures \result == RA_EMISALIGNED;
+    behavior too_small:
+      assumes h != \null && meta != \null && arena != \null;
+      assumes ra_addr_mod((unsigned char *)arena, 16) == 0;
+      assumes bytes / 16 == 0 || capacity < bytes / 16;
+      assigns \nothing;
+      ensures \result == RA_ETOOSMALL;
+    behavior too_large:
+      assumes h != \null && meta != \null && arena != \null;
+      assumes ra_addr_mod((unsigned char *)arena, 16) == 0;
+      assumes 1 <= bytes / 16 <= capacity && capacity > 0x7fffffff;
+      assigns \nothing;
+      ensures \result == RA_ETOOLARGE;
+    behavior ok:
+      assumes h != \null && meta != \null && arena != \null;
+      assumes ra_addr_mod((unsigned char *)arena, 16) == 0;
+      assumes 1 <= bytes / 16 <= capacity <= 0x7fffffff;
+      assigns *h, meta[0 .. bytes / 16];
+      ensures \result == RA_OK && ra_heap_ok(h);
+      ensures h->units == bytes / 16 && h->capacity == capacity;
+      ensures h->base == (unsigned char *)arena && h->meta == meta;
+      ensures ra_free(h, 0) && h->meta[0].size == h->units;
+    complete behaviors; disjoint behaviors; */
 ra_status ra_heap_init_split(ra_heap *h, ra_heap_unit *meta, size_t capacity, bool meta_zeroed,
                              void *arena, size_t bytes);
 
 /* Grow the arena by `bytes` (a multiple of 16) at its end, up to the capacity given at init.
  * The new space joins the last block if that is free. O(1). */
+/*@ requires ra_heap_ok(h);
+    ensures ra_heap_ok(h);
+    behavior bad_size:
+      assumes bytes % 16 != 0;
+      assigns \nothing;
+      ensures \result == RA_EINVAL_ARG;
+    behavior nothing:
+      assumes bytes == 0;
+      assigns \nothing;
+      ensures \result == RA_OK;
+    behavior too_large:
+      assumes bytes % 16 == 0 && bytes / 16 > h->capacity - h->units;
+      assigns \nothing;
+      ensures \result == RA_ETOOLARGE;
+    behavior ok:
+      assumes bytes % 16 == 0 && 0 < bytes / 16 <= h->capacity - h->units;
+      assigns h->units, h->meta[0 .. h->capacity], h->heads[0 .. 27][0 .. 15],
+              h->sl_bitmap[0 .. 27], h->fl_bitmap, h->free_units, h->free_blocks;
+      ensures \result == RA_OK && h->units == \old(h->units) + bytes / 16;
+    complete behaviors; disjoint behaviors; */
 ra_status ra_heap_extend(ra_heap *h, size_t bytes);
 
 /* Free every block: the arena is one free block again; counters (peak included) restart. */
+/*@ requires ra_heap_ok(h);
+    assigns h->meta[0 .. h->units], h->heads[0 .. 27][0 .. 15], h->sl_bitmap[0 .. 27], h->fl_bitmap, h->free_units,
+            h->free_blocks, h->live_units, h->live_blocks, h->used_bytes, h->peak_used_bytes,
+            h->failed_requests, h->realloc_in_place, h->realloc_moved, h->invalid_frees;
+    ensures ra_heap_ok(h) && ra_free(h, 0) && h->meta[0].size == h->units; */
 void ra_heap_reset(ra_heap *h);
 
+/*@ requires ra_heap_ok(h);
+    assigns h->meta[0 .. h->units], h->heads[0 .. 27][0 .. 15], h->sl_bitmap[0 .. 27], h->fl_bitmap, h->free_units,
+            h->free_blocks, h->live_units, h->live_blocks, h->used_bytes, h->peak_used_bytes,
+            h->failed_requests, errno;
+    ensures ra_heap_ok(h);
+    ensures \result == \null || \exists integer u; ra_live(h, u) && \result == h->base + u * 16 &&
+      h->meta[u].size * 16 >= size && \at(ra_free(h, u), Pre);
+    behavior too_large:
+      assumes size > PTRDIFF_MAX || (size + 15) / 16 > 0x7fffffff;
+      ensures \result == \null && errno == ENOMEM;
+    behavior fits:
+      assumes size <= PTRDIFF_MAX && (size + 15) / 16 <= 0x7fffffff;
+      ensures \result == \null ==> errno == ENOMEM;
+    complete behaviors; disjoint behaviors; */
 void *ra_heap_malloc(ra_heap *h, size_t size);
+/*@ requires ra_heap_ok(h);
+    assigns h->meta[0 .. h->units], h->heads[0 .. 27][0 .. 15], h->sl_bitmap[0 .. 27], h->fl_bitmap, h->free_units,
+            h->free_blocks, h->live_units, h->live_blocks, h->used_bytes, h->peak_used_bytes,
+            h->invalid_frees;
+    ensures ra_heap_ok(h);
+    behavior null:
+      assumes ptr == \null;
+      assigns \nothing;
+    behavior live:
+      assumes ptr != \null;
+      assumes \exists integer u; ra_live(h, u) && (unsigned char *)ptr == h->base + u * 16;
+      ensures h->invalid_frees == \old(h->invalid_frees);
+      ensures \forall integer u; \at(ra_live(h, u), Pre) &&
+        (unsigned char *)ptr == h->base + u * 16 ==> !ra_live(h, u);
+    behavior invalid:
+      assumes ptr != \null;
+      assumes !\exists integer u; ra_live(h, u) && (unsigned char *)ptr == h->base + u * 16;
+      assigns h->invalid_frees;
+    complete behaviors; disjoint behaviors; */
 void ra_heap_free(ra_heap *h, void *ptr);
+/*@ requires ra_heap_ok(h);
+    assigns h->meta[0 .. h->units], h->heads[0 .. 27][0 .. 15], h->sl_bitmap[0 .. 27], h->fl_bitmap, h->free_units,
+            h->free_blocks, h->live_units, h->live_blocks, h->used_bytes, h->peak_used_bytes,
+            h->failed_requests, h->realloc_in_place, h->realloc_moved, h->invalid_frees,
+            h->base[0 .. h->units * 16 - 1], errno;
+    ensures ra_heap_ok(h); */
 void *ra_heap_realloc(ra_heap *h, void *ptr, size_t size);
+/*@ requires ra_heap_ok(h);
+    assigns h->meta[0 .. h->units], h->heads[0 .. 27][0 .. 15], h->sl_bitmap[0 .. 27], h->fl_bitmap, h->free_units,
+            h->free_blocks, h->live_units, h->live_blocks, h->used_bytes, h->peak_used_bytes,
+            h->failed_requests, h->base[0 .. h->units * 16 - 1], errno;
+    ensures ra_heap_ok(h);
+    ensures \result == \null || \exists integer u; ra_live(h, u) && \result == h->base + u * 16 &&
+      h->meta[u].size * 16 >= count * size && \at(ra_free(h, u), Pre);
+    behavior overflow:
+      assumes size != 0 && count * size > SIZE_MAX;
+      ensures \result == \null && errno == ENOMEM;
+    behavior no_overflow:
+      assumes size == 0 || count * size <= SIZE_MAX;
+    complete behaviors; disjoint behaviors; */
 void *ra_heap_calloc(ra_heap *h, size_t count, size_t size);
+/*@ requires ra_heap_ok(h);
+    assigns h->meta[0 .. h->units], h->heads[0 .. 27][0 .. 15], h->sl_bitmap[0 .. 27], h->fl_bitmap, h->free_units,
+            h->free_blocks, h->live_units, h->live_blocks, h->used_bytes, h->peak_used_bytes,
+            h->failed_requests, errno;
+    ensures ra_heap_ok(h);
+    behavior bad_alignment:
+      assumes alignment == 0 || (alignment & (alignment - 1)) != 0;
+      ensures \result == \null && errno == EINVAL;
+    behavior small_alignment:
+      assumes alignment != 0 && (alignment & (alignment - 1)) == 0 && alignment <= 16;
+      ensures \result == \null || \exists integer u; ra_live(h, u) && \result == h->base + u * 16 &&
+        h->meta[u].size * 16 >= size && \at(ra_free(h, u), Pre);
+    behavior large_alignment:
+      assumes alignment != 0 && (alignment & (alignment - 1)) == 0 && alignment > 16;
+      ensures \result == \null || \exists integer u; ra_live(h, u) && \result == h->base + u * 16 &&
+        h->meta[u].size * 16 >= size &&
+        (ra_addr_mod(h->base, alignment) + u * 16) % alignment == 0;
+    complete behaviors; disjoint behaviors; */
 void *ra_heap_aligned_alloc(ra_heap *h, size_t alignment, size_t size);
+/*@ requires ra_heap_ok(h);
+    assigns \nothing;
+    behavior null:
+      assumes ptr == \null;
+      ensures \result == 0;
+    behavior live:
+      assumes ptr != \null;
+      assumes \exists integer u; ra_live(h, u) && (unsigned char *)ptr == h->base + u * 16;
+      ensures \forall integer u; ra_live(h, u) && (unsigned char *)ptr == h->base + u * 16 ==>
+        h->meta[u].size * 16 - h->meta[u].next <= \result <= h->meta[u].size * 16;
+    behavior invalid:
+      assumes ptr != \null;
+      assumes !\exists integer u; ra_live(h, u) && (unsigned char *)ptr == h->base + u * 16;
+      ensures \result == 0;
+    complete behaviors; disjoint behaviors; */
 size_t ra_heap_usable_size(const ra_heap *h, const void *ptr);
 
 /* True iff ptr is the start of a live block of h (the check free and realloc make). */
+/*@ requires h == \null || ra_heap_ok(h);
+    assigns \nothing;
+    ensures \result <==> h != \null && ptr != \null &&
+      \exists integer u; ra_live(h, u) && (unsigned char *)ptr == h->base + u * 16; */
 bool ra_heap_owns(const ra_heap *h, const void *ptr);
 
+/*@ requires ra_heap_ok(h) && \valid(out) && \separated(out, h);
+    assigns *out;
+    ensures out->arena_bytes == h->units * 16 && out->used_bytes == h->used_bytes &&
+            out->live_blocks == h->live_blocks && out->free_blocks == h->free_blocks; */
 void ra_heap_stats_get(const ra_heap *h, ra_heap_stats *out);
 
 /* Check flags: RA_CHECK_FULL also verifies that every interior unit is zero (O(units) memory
@@ -170,16 +340,27 @@ void ra_heap_stats_get(const ra_heap *h, ra_heap_stats *out);
 
 /* Walk every invariant; return RA_OK or the first fault found, and if unit_out is not NULL the
  * unit where it was found. Never changes the heap. */
+/*@ requires ra_heap_mem(h);
+    requires unit_out == \null || (\valid(unit_out) && \separated(unit_out, h));
+    assigns *unit_out;
+    ensures \result == RA_OK || (RA_FAULT_TILING <= \result <= RA_FAULT_SLACK); */
 ra_status ra_heap_check(const ra_heap *h, unsigned flags, size_t *unit_out);
 
 /* One sentence naming a status code. */
+/*@ assigns \nothing;
+    ensures \result != \null; */
 const char *ra_status_str(ra_status s);
 
 /* Replace the bad-pointer handler (NULL restores the default: print and abort). */
+/*@ requires ra_heap_ok(h);
+    assigns h->on_error, h->on_error_ctx;
+    ensures ra_heap_ok(h) && h->on_error == fn && h->on_error_ctx == ctx; */
 void ra_heap_set_error_handler(ra_heap *h, ra_heap_error_fn fn, void *ctx);
 
 /* Size-class rounding used by the fit guarantee: the smallest unit count >= units whose class
  * contains only blocks that all fit a request of `units`. */
+/*@ assigns \nothing;
+    ensures \result >= units; */
 size_t ra_heap_class_round(size_t units);
 
 #ifdef __cplusplus
