@@ -248,7 +248,17 @@ static bool is_free(const ra_heap *h, uint32_t u)
             h->meta[h->heads[ra_cf(h->meta[u].size)][ra_cs(h->meta[u].size)]].back,
             h->heads[ra_cf(h->meta[u].size)][ra_cs(h->meta[u].size)],
             h->sl_bitmap[ra_cf(h->meta[u].size)], h->fl_bitmap, h->free_units, h->free_blocks;
-    ensures ra_wf(h, x, 0xffffffff) && ra_free(h, u); */
+    ensures mem: ra_heap_mem(h);
+    ensures tiling: ra_tiling(h);
+    ensures beyond: ra_beyond(h);
+    ensures heads: ra_heads(h, x, 0xffffffff);
+    ensures links: ra_links(h, x, 0xffffffff);
+    ensures bitmaps: ra_bitmaps(h);
+    ensures merged: ra_merged(h, x, 0xffffffff);
+    ensures slack: ra_slack(h, x);
+    ensures listed: ra_free(h, u);
+    ensures shape: ra_same_shape{Old, Here}(h);
+    ensures live_kept: ra_live_kept{Old, Here}(h, u); */
 static void list_insert(ra_heap *h, uint32_t u) /*@ ghost (uint32_t x) */
 {
     unsigned fl, sl;
@@ -594,6 +604,8 @@ ra_status ra_heap_init_split(ra_heap *h, ra_heap_unit *meta, size_t capacity, bo
     h->meta_zeroed = meta_zeroed;
     h->on_error = NULL;
     h->on_error_ctx = NULL;
+    /* The memory may have been an arena before (re-init): ASan may still see it poisoned. */
+    UNPOISON(meta, ra_heap_meta_bytes(units));
     if (!meta_zeroed)
         zero_records(meta, units + 1u);
     start_empty(h);
