@@ -755,7 +755,10 @@ static void lane_alloc(fz_lane *L, const fz_op *op, size_t idx)
     if (bad_align && P->aligned_bad == FZ_MUST_FAIL_EINVAL)
         fz_fail("aligned-bad-alignment", idx, s, L,
                 "aligned_alloc accepted alignment %zu (must fail with EINVAL)", align);
-    accept_block(L, idx, s, p, req, bad_align ? 16 : align);
+    /* the requested alignment counts only when one was asked for: plain malloc/calloc (and a
+     * bad alignment accepted as glibc < 2.38 does) get the profile's rule in accept_block */
+    accept_block(L, idx, s, p, req,
+                 op->code == FZ_OP_MALLOC || op->code == FZ_OP_CALLOC || bad_align ? 1 : align);
     fz_block *b = &L->slot[s];
     if (op->code == FZ_OP_CALLOC) {
         size_t at = nonzero_at(b->p, req);
@@ -797,7 +800,7 @@ static void lane_realloc(fz_lane *L, const fz_op *op, size_t idx)
         L->last_result = 1;
         if (huge)
             fz_fail("huge-size", idx, s, L, "realloc(NULL, %zu) succeeded", req);
-        accept_block(L, idx, s, p, req, 16);
+        accept_block(L, idx, s, p, req, 1); /* no explicit alignment: the profile's rule */
         b->tag = next_tag(L, s);
         b->filled = req;
         fill(b->p, 0, req, b->tag);
@@ -837,7 +840,7 @@ static void lane_realloc(fz_lane *L, const fz_op *op, size_t idx)
     L->used_bytes -= old.req;
     L->live_blocks--;
     b->live = false;
-    accept_block(L, idx, s, p, req, 16);
+    accept_block(L, idx, s, p, req, 1); /* no explicit alignment: the profile's rule */
     size_t keep = old.filled < req ? old.filled : req;
     size_t at = mismatch(b->p, 0, keep, old.tag);
     if (at != keep)
