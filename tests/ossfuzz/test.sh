@@ -24,10 +24,10 @@ check_out() { # engine out runner
     local n; n=$(find "$seeds" -type f | wc -l)
     [ "$n" -gt 0 ] || { echo "ossfuzz[$engine]: $t seed corpus is empty"; fail=1; continue; }
     if [ "$engine" = libfuzzer ]; then
-      "$out/$t" -runs=0 "$seeds" >"$tmp/$engine-$t.log" 2>&1 || { echo "ossfuzz[$engine]: $t failed on its seeds"; tail -5 "$tmp/$engine-$t.log"; fail=1; continue; }
+      "$out/$t" -runs=0 "$seeds" >"$tmp/$engine-$t.log" 2>&1 || { echo "ossfuzz[$engine]: $t failed on its seeds"; grep -v "^Reading\|^Execution successful" "$tmp/$engine-$t.log" | tail -30; fail=1; continue; }
     else
       # The AFL++ driver runs the files named on its command line once each.
-      find "$seeds" -type f | head -50 | xargs "$out/$t" >"$tmp/$engine-$t.log" 2>&1 || { echo "ossfuzz[$engine]: $t failed on its seeds"; tail -5 "$tmp/$engine-$t.log"; fail=1; continue; }
+      find "$seeds" -type f | head -50 | xargs "$out/$t" >"$tmp/$engine-$t.log" 2>&1 || { echo "ossfuzz[$engine]: $t failed on its seeds"; grep -v "^Reading\|^Execution successful" "$tmp/$engine-$t.log" | tail -30; fail=1; continue; }
     fi
     echo "ossfuzz[$engine]: $t built, options+dict+seed corpus ($n inputs) present, seeds run clean"
   done
