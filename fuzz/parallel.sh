@@ -37,17 +37,21 @@ if [ "$engine" = afl ]; then
       -- "$fz/afl/$t" >"$dir/$name.log" 2>&1 &
     pids+=($!)
   done
-  # Status line while the instances run.
+  # Status line while the instances run, summed from every instance's fuzzer_stats (AFL++
+  # rewrites them every few seconds).
+  stat_sum() { # field -> sum over instances
+    cat "$dir"/sync/*/fuzzer_stats 2>/dev/null | awk -v k="$1" '$1 == k { s += $3 } END { printf "%d", s }'
+  }
+  last=0
   while kill -0 "${pids[0]}" 2>/dev/null; do
     sleep 10
-    s=$(afl-whatsup -s "$dir/sync" 2>/dev/null)
-    printf 'fuzz-parallel %s: %3ds  alive %s  execs %s  speed %s  pending %s  crashes %s\n' "$t" \
-      $(( $(date +%s) - start )) \
-      "$(sed -n 's/.*Fuzzers alive *: *\([0-9]*\).*/\1/p' <<<"$s")" \
-      "$(sed -n 's/.*Total execs *: *\(.*\)/\1/p' <<<"$s")" \
-      "$(sed -n 's/.*Cumulative speed *: *\(.*\)/\1/p' <<<"$s")" \
-      "$(sed -n 's/.*Pending items *: *\(.*\)/\1/p' <<<"$s" | head -1)" \
-      "$(sed -n 's/.*Crashes saved *: *\(.*\)/\1/p' <<<"$s")"
+    now=$(stat_sum execs_done)
+    printf 'fuzz-parallel %s: %3ds  instances %d  execs %s  execs/s %s  queue %s  edges %s  crashes %s\n' \
+      "$t" $(( $(date +%s) - start )) "$(ls -d "$dir"/sync/*/ 2>/dev/null | wc -l)" \
+      "$now" $(( (now - last) / 10 )) "$(stat_sum corpus_count)" \
+      "$(cat "$dir"/sync/*/fuzzer_stats 2>/dev/null | awk '$1 == "edges_found" && $3 > m { m = $3 } END { print m + 0 }')" \
+      "$(stat_sum saved_crashes)"
+    last=$now
   done
   rc=0; for p in "${pids[@]}"; do wait "$p" || rc=1; done
   if [ "$rc" -ne 0 ]; then echo "fuzz-parallel: an afl-fuzz instance failed:"; tail -20 "$dir"/*.log; fi

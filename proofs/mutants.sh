@@ -14,7 +14,7 @@ while IFS='|' read -r module fn expr what; do
   total=$((total + 1))
   rm -rf "$work/t"; mkdir -p "$work/t"
   cp -r "$root/ref" "$root/spec" "$work/t/"
-  mkdir -p "$work/t/proofs"; cp "$root/proofs/why3.conf" "$root/proofs/cvc5.drv" "$root/proofs/z3.drv" "$work/t/proofs/"
+  mkdir -p "$work/t/proofs"; cp "$root/proofs/why3.conf" "$root"/proofs/*.drv "$work/t/proofs/"
   sed -i "$expr" "$work/t/ref/$module.c"
   if cmp -s "$root/ref/$module.c" "$work/t/ref/$module.c"; then
     echo "mutant $total ($module/$fn: $what): DID NOT APPLY (fix proofs/mutants.txt)"
