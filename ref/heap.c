@@ -93,19 +93,19 @@
     assigns \nothing;
     ensures 0 <= \result < 32 && ra_bit(x, \result);
     ensures \forall integer k; 0 <= k < \result ==> !ra_bit(x, k); */
-static unsigned low_bit(uint32_t x);
+static inline unsigned low_bit(uint32_t x);
 /* Highest set bit of x (x != 0). */
 /*@ requires x != 0;
     assigns \nothing;
     ensures 0 <= \result < 32 && ra_bit(x, \result);
     ensures \forall integer k; \result < k ==> !ra_bit(x, k); */
-static unsigned top_bit(uint32_t x);
+static inline unsigned top_bit(uint32_t x);
 /* Size class of a block of `units` units. */
 /*@ requires 1 <= units <= 0x7fffffff;
     requires \valid(fl) && \valid(sl) && \separated(fl, sl);
     assigns *fl, *sl;
     ensures *fl == ra_cf(units) && *sl == ra_cs(units) && ra_class_ok(units); */
-static void class_of(uint32_t units, unsigned *fl, unsigned *sl);
+static inline void class_of(uint32_t units, unsigned *fl, unsigned *sl);
 /* Where the search for a request of `units` units starts: the class of class_round(units). Every
  * block of that class or a higher one has at least `units` units. False when the rounded size
  * exceeds RA_HEAP_MAX_UNITS (then no block can be found by the bitmap search). */
@@ -115,7 +115,7 @@ static void class_of(uint32_t units, unsigned *fl, unsigned *sl);
     ensures \result ==> 0 <= *fl < 28 && 0 <= *sl < 16;
     ensures \result ==> \forall integer n; 1 <= n <= 0x7fffffff &&
       (ra_cf(n) > *fl || (ra_cf(n) == *fl && ra_cs(n) >= *sl)) ==> n >= units; */
-static bool class_search(size_t units, unsigned *fl, unsigned *sl);
+static inline bool class_search(size_t units, unsigned *fl, unsigned *sl);
 /* Where ptr lies: true and the byte offset from base when ptr points into the used arena. */
 /*@ requires ra_heap_mem(h) && \valid(off);
     assigns *off;
@@ -126,7 +126,7 @@ static bool class_search(size_t units, unsigned *fl, unsigned *sl);
       assumes !ra_ptr_in(h, (unsigned char *)ptr);
       ensures !\result;
     complete behaviors; disjoint behaviors; */
-static bool locate(const ra_heap *h, const void *ptr, size_t *off);
+static inline bool locate(const ra_heap *h, const void *ptr, size_t *off);
 /* The arena base's address modulo `alignment` (a power of two > 16); a multiple of 16 because
  * init checked the base is 16-aligned. ra_addr_mod is uninterpreted: (uintptr_t)p % a. */
 /*@ requires ra_heap_mem(h) && alignment > 16 && (alignment & (alignment - 1)) == 0;
@@ -141,17 +141,17 @@ static size_t base_misalign(const ra_heap *h, size_t alignment);
 static bool ra_aligned16(const void *p);
 
 #if !defined(__FRAMAC__)
-static unsigned low_bit(uint32_t x)
+static inline unsigned low_bit(uint32_t x)
 {
     return (unsigned)__builtin_ctz(x);
 }
 
-static unsigned top_bit(uint32_t x)
+static inline unsigned top_bit(uint32_t x)
 {
     return 31u - (unsigned)__builtin_clz(x);
 }
 
-static void class_of(uint32_t units, unsigned *fl, unsigned *sl)
+static inline void class_of(uint32_t units, unsigned *fl, unsigned *sl)
 {
     if (units < RA_HEAP_SL_COUNT) {
         *fl = 0;
@@ -163,7 +163,7 @@ static void class_of(uint32_t units, unsigned *fl, unsigned *sl)
     }
 }
 
-static bool class_search(size_t units, unsigned *fl, unsigned *sl)
+static inline bool class_search(size_t units, unsigned *fl, unsigned *sl)
 {
     size_t r = ra_heap_class_round(units);
     if (r > RA_HEAP_MAX_UNITS)
@@ -172,7 +172,7 @@ static bool class_search(size_t units, unsigned *fl, unsigned *sl)
     return true;
 }
 
-static bool locate(const ra_heap *h, const void *ptr, size_t *off)
+static inline bool locate(const ra_heap *h, const void *ptr, size_t *off)
 {
     uintptr_t p = (uintptr_t)ptr, b = (uintptr_t)h->base;
     if (p < b || p - b >= (size_t)h->units * UNIT)
@@ -233,7 +233,7 @@ size_t ra_heap_class_round(size_t units)
 /*@ requires ra_heap_mem(h) && u <= h->units;
     assigns \nothing;
     ensures \result <==> (h->meta[u].size != 0 && h->meta[u].back != 0xfffffffe); */
-static bool is_free(const ra_heap *h, uint32_t u)
+static inline bool is_free(const ra_heap *h, uint32_t u)
 {
     return h->meta[u].size != 0 && h->meta[u].back != LIVE;
 }
@@ -260,7 +260,7 @@ static bool is_free(const ra_heap *h, uint32_t u)
     ensures shape: ra_same_shape{Old, Here}(h);
     ensures live_kept: ra_live_kept{Old, Here}(h, u);
     ensures state_kept: ra_state_kept{Old, Here}(h, u); */
-static void list_insert(ra_heap *h, uint32_t u) /*@ ghost (uint32_t x) */
+static inline void list_insert(ra_heap *h, uint32_t u) /*@ ghost (uint32_t x) */
 {
     unsigned fl, sl;
     class_of(h->meta[u].size, &fl, &sl);
@@ -288,15 +288,29 @@ static void list_insert(ra_heap *h, uint32_t u) /*@ ghost (uint32_t x) */
     assigns h->meta[h->meta[u].back].next, h->meta[h->meta[u].next].back,
             h->heads[ra_cf(h->meta[u].size)][ra_cs(h->meta[u].size)],
             h->sl_bitmap[ra_cf(h->meta[u].size)], h->fl_bitmap, h->free_units, h->free_blocks;
-    ensures ra_wf(h, u, 0xffffffff) && ra_wf(h, 0xffffffff, u);
-    ensures h->meta[u] == \old(h->meta[u]);
-    ensures ra_end(h, u) < h->units ==> !ra_free(h, ra_end(h, u));
-    ensures u != 0 ==> !ra_free(h, h->meta[u].prev); */
-static void list_remove(ra_heap *h, uint32_t u)
+    ensures mem: ra_heap_mem(h);
+    ensures tiling: ra_tiling(h);
+    ensures beyond: ra_beyond(h);
+    ensures heads: ra_heads(h, u, 0xffffffff);
+    ensures links: ra_links(h, u, 0xffffffff);
+    ensures bitmaps: ra_bitmaps(h);
+    ensures merged: ra_merged(h, u, 0xffffffff);
+    ensures slack: ra_slack(h, u) && ra_slack(h, 0xffffffff);
+    ensures same: h->meta[u] == \old(h->meta[u]);
+    ensures right: ra_end(h, u) < h->units ==> !ra_free(h, ra_end(h, u));
+    ensures left: u != 0 ==> !ra_free(h, h->meta[u].prev);
+    ensures shape: ra_same_shape{Old, Here}(h);
+    ensures live_kept: ra_live_kept{Old, Here}(h, u);
+    ensures state_kept: ra_state_kept{Old, Here}(h, 0xffffffff); */
+static inline void list_remove(ra_heap *h, uint32_t u)
 {
     unsigned fl, sl;
     class_of(h->meta[u].size, &fl, &sl);
     uint32_t next = h->meta[u].next, back = h->meta[u].back;
+    /*@ assert nb: (next == 0xffffffff || (ra_free(h, next) && next < h->units &&
+                                            h->meta[next].back == u)) &&
+                   (back == 0xffffffff ? h->heads[fl][sl] == u :
+                     (ra_free(h, back) && back < h->units && h->meta[back].next == u)); */
     if (back != NONE)
         h->meta[back].next = next;
     else
@@ -316,7 +330,7 @@ static void list_remove(ra_heap *h, uint32_t u)
 /*@ requires ra_heap_ok(h) && 1 <= units <= 0x7fffffff;
     assigns \nothing;
     ensures \result == 0xffffffff || (ra_free(h, \result) && h->meta[\result].size >= units); */
-static uint32_t find_fit(const ra_heap *h, size_t units)
+static inline uint32_t find_fit(const ra_heap *h, size_t units)
 {
     unsigned fl, sl;
     if (!class_search(units, &fl, &sl))
@@ -342,14 +356,31 @@ static uint32_t find_fit(const ra_heap *h, size_t units)
 /*@ requires ra_wf(h, u, 0xffffffff) && ra_start(h, u) && 0 < units < h->meta[u].size;
     assigns h->meta[u].size, h->meta[u + units].size, h->meta[u + units].prev,
             h->meta[u + h->meta[u].size].prev;
-    ensures \result == u + units;
-    ensures ra_wf(h, u, \result) && ra_wf(h, \result, u);
-    ensures ra_start(h, \result) && ra_free(h, \result) && h->meta[\result].prev == u;
-    ensures h->meta[u].size == units && ra_end(h, \result) == \old(ra_end(h, u)); */
-static uint32_t split(ra_heap *h, uint32_t u, uint32_t units)
+    ensures rest: \result == u + units;
+    ensures mem: ra_heap_mem(h);
+    ensures tiling: ra_tiling(h);
+    ensures beyond: ra_beyond(h);
+    ensures heads: ra_heads(h, u, \result);
+    ensures links: ra_links(h, u, \result);
+    ensures bitmaps: ra_bitmaps(h);
+    ensures merged: ra_merged(h, u, \result);
+    ensures slack: ra_slack(h, u);
+    ensures slack_rest: \old(h->meta[u].back) != 0xfffffffe ==> ra_slack(h, \result);
+    ensures rest_free: ra_start(h, \result) && ra_free(h, \result) && h->meta[\result].prev == u;
+    ensures sizes: ra_start(h, u) && h->meta[u].size == units &&
+                   ra_end(h, \result) == \old(ra_end(h, u));
+    ensures u_kept: h->meta[u].prev == \old(h->meta[u].prev) &&
+                    h->meta[u].next == \old(h->meta[u].next) &&
+                    h->meta[u].back == \old(h->meta[u].back);
+    ensures right: ra_end(h, \result) < h->units ==>
+                   (ra_free(h, ra_end(h, \result)) <==> \old(ra_free(h, ra_end(h, u))));
+    ensures live_kept: ra_live_kept{Old, Here}(h, u);
+    ensures state_kept: ra_state_kept{Old, Here}(h, 0xffffffff); */
+static inline uint32_t split(ra_heap *h, uint32_t u, uint32_t units)
 {
     uint32_t size = h->meta[u].size;
     uint32_t rest = u + units;
+    //@ assert interior: ra_zero_unit(h->meta[rest]) && u + size <= h->units;
     h->meta[rest].size = size - units;
     h->meta[rest].prev = u;
     h->meta[u + size].prev = rest;
@@ -363,9 +394,20 @@ static uint32_t split(ra_heap *h, uint32_t u, uint32_t units)
     requires u == x || u == y || ra_live(h, u);
     requires v == x || v == y || ra_live(h, v);
     assigns h->meta[u].size, h->meta[v], h->meta[v + h->meta[v].size].prev;
-    ensures ra_wf(h, x == v ? 0xffffffff : x, y == v ? 0xffffffff : y);
-    ensures ra_end(h, u) == \old(ra_end(h, v)) && ra_start(h, u); */
-static void absorb_next(ra_heap *h, uint32_t u, uint32_t v) /*@ ghost (uint32_t x, uint32_t y) */
+    ensures mem: ra_heap_mem(h);
+    ensures tiling: ra_tiling(h);
+    ensures beyond: ra_beyond(h);
+    ensures heads: ra_heads(h, x == v ? 0xffffffff : x, y == v ? 0xffffffff : y);
+    ensures links: ra_links(h, x == v ? 0xffffffff : x, y == v ? 0xffffffff : y);
+    ensures bitmaps: ra_bitmaps(h);
+    ensures merged: ra_merged(h, x == v ? 0xffffffff : x, y == v ? 0xffffffff : y);
+    ensures slack: ra_slack(h, x == v ? 0xffffffff : x);
+    ensures ends: ra_end(h, u) == \old(ra_end(h, v)) && ra_start(h, u);
+    ensures u_kept: h->meta[u].prev == \old(h->meta[u].prev) &&
+                    h->meta[u].next == \old(h->meta[u].next) &&
+                    h->meta[u].back == \old(h->meta[u].back);
+    ensures live_kept: ra_live_kept{Old, Here}(h, u); */
+static inline void absorb_next(ra_heap *h, uint32_t u, uint32_t v) /*@ ghost (uint32_t x, uint32_t y) */
 {
     uint32_t vsize = h->meta[v].size;
     h->meta[v + vsize].prev = u;
@@ -376,7 +418,7 @@ static void absorb_next(ra_heap *h, uint32_t u, uint32_t v) /*@ ghost (uint32_t 
 /*@ requires ra_heap_mem(h) && u < h->units;
     assigns \nothing;
     ensures \result == h->base + u * 16; */
-static unsigned char *ptr_of(const ra_heap *h, uint32_t u)
+static inline unsigned char *ptr_of(const ra_heap *h, uint32_t u)
 {
     return h->base + (size_t)u * UNIT;
 }
@@ -388,7 +430,7 @@ static unsigned char *ptr_of(const ra_heap *h, uint32_t u)
     assigns h->meta[u].back, h->meta[u].next, h->live_units, h->live_blocks, h->used_bytes,
             h->peak_used_bytes;
     ensures ra_heap_ok(h) && ra_live(h, u); */
-static void mark_live(ra_heap *h, uint32_t u, size_t req)
+static inline void mark_live(ra_heap *h, uint32_t u, size_t req)
 {
     size_t bytes = (size_t)h->meta[u].size * UNIT;
     h->meta[u].back = LIVE;
@@ -405,7 +447,7 @@ static void mark_live(ra_heap *h, uint32_t u, size_t req)
 /*@ requires ra_heap_mem(h) && ra_live(h, u) && h->meta[u].next <= h->meta[u].size * 16;
     assigns \nothing;
     ensures \result == h->meta[u].size * 16 - h->meta[u].next; */
-static size_t req_of(const ra_heap *h, uint32_t u)
+static inline size_t req_of(const ra_heap *h, uint32_t u)
 {
     return (size_t)h->meta[u].size * UNIT - h->meta[u].next;
 }
@@ -414,7 +456,7 @@ static size_t req_of(const ra_heap *h, uint32_t u)
     requires h->live_units >= h->meta[u].size && h->live_blocks >= 1 &&
              h->used_bytes >= h->meta[u].size * 16 - h->meta[u].next;
     assigns h->live_units, h->live_blocks, h->used_bytes; */
-static void unmark_live(ra_heap *h, uint32_t u)
+static inline void unmark_live(ra_heap *h, uint32_t u)
 {
     h->live_units -= h->meta[u].size;
     h->live_blocks--;
@@ -428,7 +470,7 @@ static void unmark_live(ra_heap *h, uint32_t u)
     assigns h->meta[0 .. h->units], h->heads[0 .. 27][0 .. 15], h->sl_bitmap[0 .. 27],
             h->fl_bitmap, h->free_units, h->free_blocks;
     ensures ra_heap_ok(h); */
-static void release(ra_heap *h, uint32_t u)
+static inline void release(ra_heap *h, uint32_t u)
 {
     uint32_t v = u + h->meta[u].size;
     if (is_free(h, v)) {
@@ -459,7 +501,7 @@ static void release(ra_heap *h, uint32_t u)
       assumes !\exists integer u; ra_live(h, u) && (unsigned char *)ptr == h->base + u * 16;
       ensures \result != \null;
     complete behaviors; disjoint behaviors; */
-static const char *invalid_reason(const ra_heap *h, const void *ptr, uint32_t *unit)
+static inline const char *invalid_reason(const ra_heap *h, const void *ptr, uint32_t *unit)
 {
     size_t off = 0;
     if (!locate(h, ptr, &off))
@@ -510,7 +552,7 @@ static void report(ra_heap *h, const char *op, const void *ptr, const char *why)
       assumes !\exists integer u; ra_live(h, u) && (unsigned char *)ptr == h->base + u * 16;
       ensures !\result;
     complete behaviors; disjoint behaviors; */
-static bool validate(ra_heap *h, const void *ptr, const char *op, uint32_t *unit)
+static inline bool validate(ra_heap *h, const void *ptr, const char *op, uint32_t *unit)
 {
     const char *why = invalid_reason(h, ptr, unit);
     if (why == NULL)
