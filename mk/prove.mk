@@ -14,7 +14,7 @@
 # default list is therefore prepended here rather than set with ?=). A command-line
 # `make prove PROVE_MODULES=pool` still overrides everything.
 
-PROVE_MODULES := pool layout $(filter-out pool layout,$(PROVE_MODULES))
+PROVE_MODULES := pool layout rc track stack $(filter-out pool layout rc track stack,$(PROVE_MODULES))
 FRAMAC      ?= frama-c
 PROVE_JOBS  ?= 2
 WP_PAR      ?= 1

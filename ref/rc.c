@@ -150,15 +150,18 @@ static void weak_dec(ra_rc_table *t, uint32_t s)
 {
     ra_rc_slot *sl = &t->slots[s];
     sl->weak--;
+    /*@ assert dec_inv: rc_inv(t); */
     if (sl->weak > 0)
         return;
+    /* Free the slot with one store (one memory update is what keeps the proof small). */
     void *payload = sl->payload;
-    sl->payload = NULL;
-    sl->dtor = NULL;
-    sl->ctx = NULL;
-    sl->gen = sl->gen == UINT32_MAX ? 0u : sl->gen + 1u;
-    sl->next = t->free_head;
+    ra_rc_slot freed = { sl->strong, 0u, sl->gen == UINT32_MAX ? 0u : sl->gen + 1u, t->free_head,
+                         NULL, NULL, NULL };
     t->free_head = s;
+    /*@ assert head_inv: rc_inv(t) && rc_slot_ok(freed, t->capacity); */
+    t->slots[s] = freed;
+    /*@ assert freed_all: \forall integer i; 0 <= i < t->capacity ==>
+          rc_slot_ok(t->slots[i], t->capacity); */
     heap_free(t, payload);
 }
 

@@ -42,7 +42,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "heap.h"
+#ifndef __FRAMAC__
+#include "heap.h"   /* under Frama-C, track.h declares the name ra_heap only */
+#endif
 #include "track.h"
 
 #ifdef __cplusplus

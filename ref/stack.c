@@ -104,9 +104,18 @@ void *ra_stack_push(ra_stack *s, size_t size, size_t align)
     if (s->count >= s->max_frames)
         return NULL;
     size_t abs_mod = (s->base_mod + s->top) % align;
-    size_t pad = abs_mod == 0 ? 0u : align - abs_mod;
-    /* (base_mod + top + pad) % align == 0 is not stated for WP (modular arithmetic the provers
-     * did not close); tests/test_stack.c and fuzz/stack_model.c check it on every push. */
+    size_t pad = 0;
+    if (abs_mod != 0) {
+        pad = align - abs_mod;
+        /* base_mod + top + pad is the next multiple of align (hints for the provers). */
+        /*@ assert euclid: s->base_mod + s->top ==
+              align * ((s->base_mod + s->top) / align) + abs_mod; */
+        /*@ assert quot: 0 <= (s->base_mod + s->top) / align; */
+        /*@ assert multiple: s->base_mod + s->top + pad ==
+              align * ((s->base_mod + s->top) / align + 1); */
+        /*@ assert mul_mod: (align * ((s->base_mod + s->top) / align + 1)) % align == 0; */
+    }
+    /*@ assert aligned: (s->base_mod + s->top + pad) % align == 0; */
     if (pad > s->bytes - s->top)
         return NULL;
     size_t start = s->top + pad;

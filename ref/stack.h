@@ -107,7 +107,8 @@ void ra_stack_set_error_handler(ra_stack *s, ra_stack_error_fn fn, void *ctx);
         s->frames[\old(s->count)].prev_top == \old(s->top) &&
         \result == s->base + s->frames[\old(s->count)].start &&
         \old(s->top) <= s->frames[\old(s->count)].start &&
-        s->top == s->frames[\old(s->count)].start + size && s->top <= s->bytes;
+        s->top == s->frames[\old(s->count)].start + size && s->top <= s->bytes &&
+        stack_aligned(s, s->frames[\old(s->count)].start, align);
     complete behaviors;
     disjoint behaviors;
 */

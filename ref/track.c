@@ -158,6 +158,9 @@ static size_t lookup(const ra_track *t, const void *p)
     assigns t->entries[0 .. t->capacity - 1];
     ensures track_inv(t);
     ensures \result == RA_TRACK_NOTFOUND || track_at(t, \result, p, size, tag);
+    ensures \result == RA_TRACK_NOTFOUND || \at(t->entries[\result].ptr, Pre) == \null;
+    ensures \forall integer j; 0 <= j < t->capacity && j != \result ==>
+              t->entries[j] == \at(t->entries[j], Pre);
 */
 static size_t insert(ra_track *t, void *p, size_t size, const char *tag)
 {
@@ -185,28 +188,31 @@ static size_t insert(ra_track *t, void *p, size_t size, const char *tag)
 */
 static void remove_at(ra_track *t, size_t i)
 {
+    ra_track_entry *e = t->entries;
+    size_t cap = t->capacity;
     size_t j = i;
-    /*@ loop invariant 1 <= n <= t->capacity;
-        loop invariant 0 <= i < t->capacity && 0 <= j < t->capacity;
-        loop assigns n, i, j, t->entries[0 .. t->capacity - 1];
-        loop variant t->capacity - n;
+    /*@ loop invariant 1 <= n <= cap;
+        loop invariant 0 <= i < cap && 0 <= j < cap;
+        loop invariant track_inv(t) && e == t->entries && cap == t->capacity;
+        loop assigns n, i, j, e[0 .. cap - 1];
+        loop variant cap - n;
     */
-    for (size_t n = 1; n < t->capacity; n++) {
-        j = next_index(j, t->capacity);
-        void *q = t->entries[j].ptr;
+    for (size_t n = 1; n < cap; n++) {
+        j = next_index(j, cap);
+        void *q = e[j].ptr;
         if (q == NULL)
             break;
         size_t k = home(t, q);
         /* q stays iff its home lies cyclically in (i, j]: then the hole is not on its path. */
         bool stays = i <= j ? (i < k && k <= j) : (i < k || k <= j);
         if (!stays) {
-            t->entries[i] = t->entries[j];
+            e[i] = e[j];
             i = j;
         }
     }
-    t->entries[i].ptr = NULL;
-    t->entries[i].size = 0;
-    t->entries[i].tag = NULL;
+    e[i].ptr = NULL;
+    e[i].size = 0;
+    e[i].tag = NULL;
 }
 
 /*@ requires track_inv(t);
@@ -319,6 +325,65 @@ void ra_track_free(ra_track *t, void *ptr, const char *tag)
     remember_free(t, ptr, size, alloc_tag, tag);
 }
 
+/* Record q (returned by the allocator for op) as a live block of size bytes: a stale record of
+ * the same pointer (the allocator's bug, reported) is dropped first, so q is recorded once. */
+/*@ requires track_inv(t) && q != \null;
+    assigns t->entries[0 .. t->capacity - 1], t->live, t->live_bytes, t->frees, t->errors;
+    ensures track_inv(t);
+    ensures \result == RA_TRACK_NOTFOUND || track_at(t, \result, q, size, tag);
+*/
+static size_t record_fresh(ra_track *t, void *q, size_t size, const char *tag, const char *op)
+{
+    size_t k = lookup(t, q);
+    if (k != RA_TRACK_NOTFOUND) {
+        error(t, RA_TRACK_DUPLICATE, op, q, tag, NULL);
+        count_free(t, t->entries[k].size);
+        remove_at(t, k);
+    }
+    return insert(t, q, size, tag);
+}
+
+/* The counters after a resize to size bytes (the old size already counted as freed): a live
+ * block again, but neither a new allocation nor a free. */
+/*@ requires track_inv(t);
+    assigns t->live, t->live_bytes, t->peak_bytes, t->allocs, t->frees;
+    ensures track_inv(t);
+*/
+static void count_resized(ra_track *t, size_t size)
+{
+    count_alloc(t, size);
+    if (t->allocs > 0)
+        t->allocs--; /* a resize is not a new allocation */
+    if (t->frees > 0)
+        t->frees--;
+}
+
+/* realloc after the allocator moved or resized entry i's block ptr (old_size bytes, allocated
+ * at alloc_tag) to q: forget ptr (remember it as freed if it moved), record q. NULL (reported) only if q cannot be recorded. */
+/*@ requires track_inv(t) && 0 <= i < t->capacity && q != \null;
+    assigns t->entries[0 .. t->capacity - 1], t->live, t->live_bytes, t->peak_bytes, t->allocs,
+            t->frees, t->errors, t->recent[0 .. RA_TRACK_RECENT - 1], t->recent_next;
+    ensures track_inv(t);
+    ensures \result == \null || (\result == q && \exists integer k; track_at(t, k, q, size, tag));
+*/
+static void *realloc_record(ra_track *t, size_t i, void *ptr, size_t old_size,
+                            const char *alloc_tag, void *q, size_t size, const char *tag)
+{
+    remove_at(t, i);
+    count_free(t, old_size);
+    if (q != ptr)
+        remember_free(t, ptr, old_size, alloc_tag, tag);
+    size_t k = record_fresh(t, q, size, tag, "realloc");
+    if (k == RA_TRACK_NOTFOUND) {
+        /* Cannot happen: an entry was just removed. */
+        error(t, RA_TRACK_TABLE_FULL, "realloc", q, tag, NULL);
+        return NULL;
+    }
+    /*@ assert recorded: track_at(t, k, q, size, tag); */
+    count_resized(t, size);
+    return q;
+}
+
 void *ra_track_realloc(ra_track *t, void *ptr, size_t size, const char *tag)
 {
     if (ptr == NULL)
@@ -337,28 +402,7 @@ void *ra_track_realloc(ra_track *t, void *ptr, size_t size, const char *tag)
     void *q = call_realloc(t, ptr, old_size, size);
     if (q == NULL)
         return NULL; /* the old block stays live and recorded */
-    remove_at(t, i);
-    count_free(t, old_size);
-    if (q != ptr)
-        remember_free(t, ptr, old_size, alloc_tag, tag);
-    size_t k = lookup(t, q);
-    if (k != RA_TRACK_NOTFOUND) {
-        error(t, RA_TRACK_DUPLICATE, "realloc", q, tag, NULL);
-        count_free(t, t->entries[k].size);
-        remove_at(t, k);
-    }
-    k = insert(t, q, size, tag);
-    if (k == RA_TRACK_NOTFOUND) {
-        /* Cannot happen: an entry was just removed. */
-        error(t, RA_TRACK_TABLE_FULL, "realloc", q, tag, NULL);
-        return NULL;
-    }
-    count_alloc(t, size);
-    if (t->allocs > 0)
-        t->allocs--; /* a resize is not a new allocation */
-    if (t->frees > 0)
-        t->frees--;
-    return q;
+    return realloc_record(t, i, ptr, old_size, alloc_tag, q, size, tag);
 }
 
 const ra_track_entry *ra_track_find(const ra_track *t, const void *ptr)
