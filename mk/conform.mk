@@ -49,7 +49,8 @@ conform-lint: $(CONFORM_B)/conform_cases_text.h
 # own malloc shim and the system allocator pass (glibc profile, short runs).
 conform-seeded: $(CONFORM_BIN)
 	@bash tests/conform/seeded.sh $(CONFORM_BIN) $(CONFORM_B)/seeded
-conform-self: $(CONFORM_BIN) $(SHIM_SO)
+# (the shim path literally: mk/shim.mk, which defines SHIM_SO, is read after this file)
+conform-self: $(CONFORM_BIN) $(B)/librefalloc_malloc.so
 	@rc=0; for lib in $(abspath $(SHIM_SO)) system; do \
 	  $(CONFORM_BIN) LIB=$$lib PROFILE=glibc SECONDS=$(CONFORM_CHECK_SECONDS) OUT=$(CONFORM_B)/self > $(CONFORM_B)/self-$$(basename $$lib).log 2>&1; r=$$?; \
 	  grep -E '^(battery|fuzz|RESULT|FINDING|allowed)' $(CONFORM_B)/self-$$(basename $$lib).log | sed "s|^|conform-self $$(basename $$lib): |"; \
@@ -61,5 +62,5 @@ CHECK_STEPS += conform-lint conform-seeded conform-self
 # step: about 15 minutes. make conform-acceptance [CONFORM_ACCEPT_SECONDS=120]
 CONFORM_ACCEPT_SECONDS ?= 120
 .PHONY: conform-acceptance
-conform-acceptance: $(CONFORM_BIN) $(SHIM_SO)
+conform-acceptance: $(CONFORM_BIN) $(B)/librefalloc_malloc.so
 	@bash tests/conform/acceptance.sh $(CONFORM_ACCEPT_SECONDS) $(CONFORM_B)/acceptance
