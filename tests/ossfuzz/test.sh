@@ -26,8 +26,16 @@ check_out() { # engine out runner
     if [ "$engine" = libfuzzer ]; then
       "$out/$t" -runs=0 "$seeds" >"$tmp/$engine-$t.log" 2>&1 || { echo "ossfuzz[$engine]: $t failed on its seeds"; grep -v "^Reading\|^Execution successful" "$tmp/$engine-$t.log" | tail -30; fail=1; continue; }
     else
-      # The AFL++ driver runs the files named on its command line once each.
-      find "$seeds" -type f | head -50 | xargs "$out/$t" >"$tmp/$engine-$t.log" 2>&1 || { echo "ossfuzz[$engine]: $t failed on its seeds"; grep -v "^Reading\|^Execution successful" "$tmp/$engine-$t.log" | tail -30; fail=1; continue; }
+      # The AFL++ driver runs a file named on its command line: one process per seed, so a
+      # failure names the input and its exit status.
+      local bad=""
+      for f in $(find "$seeds" -type f | sort | head -50); do
+        "$out/$t" "$f" >"$tmp/$engine-$t.log" 2>&1 || { bad="$f (exit $?)"; break; }
+      done
+      if [ -n "$bad" ]; then
+        echo "ossfuzz[$engine]: $t failed on its seed $bad"
+        grep -v "^Reading\|^Execution successful" "$tmp/$engine-$t.log" | tail -30; fail=1; continue
+      fi
     fi
     echo "ossfuzz[$engine]: $t built, options+dict+seed corpus ($n inputs) present, seeds run clean"
   done
