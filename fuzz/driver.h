@@ -11,6 +11,19 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+/* For the model harnesses: abort with "RULE <name> violated at op #<i>: <detail>" unless cond. */
+#define FZ_RULE(op, cond, name, ...)                                                              \
+    do {                                                                                          \
+        if (!(cond)) {                                                                            \
+            fprintf(stderr, "RULE %s violated at op #%zu: ", name, (size_t)(op));                 \
+            fprintf(stderr, __VA_ARGS__);                                                         \
+            fputc('\n', stderr);                                                                  \
+            abort();                                                                              \
+        }                                                                                         \
+    } while (0)
 
 /* Run one input; a violated rule aborts. Returns the number of operations executed. */
 size_t fz_target_run(const uint8_t *data, size_t size);

@@ -64,15 +64,7 @@ static struct {
 
 static _Alignas(16) unsigned char arena[ARENA];
 
-#define RULE(cond, name, ...)                                                                     \
-    do {                                                                                          \
-        if (!(cond)) {                                                                            \
-            fprintf(stderr, "RULE %s violated at op #%zu: ", name, S.op);                         \
-            fprintf(stderr, __VA_ARGS__);                                                         \
-            fputc('\n', stderr);                                                                  \
-            abort();                                                                              \
-        }                                                                                         \
-    } while (0)
+#define RULE(cond, name, ...) FZ_RULE(S.op, cond, name, __VA_ARGS__)
 
 static void on_error(const ra_rc_table *t, const char *op, const char *reason, void *ctx)
 {

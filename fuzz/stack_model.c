@@ -44,15 +44,7 @@ static struct {
     int reports;
 } S;
 
-#define RULE(cond, name, ...)                                                                     \
-    do {                                                                                          \
-        if (!(cond)) {                                                                            \
-            fprintf(stderr, "RULE %s violated at op #%zu: ", name, S.op);                         \
-            fprintf(stderr, __VA_ARGS__);                                                         \
-            fputc('\n', stderr);                                                                  \
-            abort();                                                                              \
-        }                                                                                         \
-    } while (0)
+#define RULE(cond, name, ...) FZ_RULE(S.op, cond, name, __VA_ARGS__)
 
 static void on_error(const ra_stack *s, const char *op, const void *ptr, const char *reason,
                      void *ctx)

@@ -52,15 +52,7 @@ static struct {
 
 static const char *const tags[4] = { "site-a", "site-b", "site-c", "site-d" };
 
-#define RULE(cond, name, ...)                                                                     \
-    do {                                                                                          \
-        if (!(cond)) {                                                                            \
-            fprintf(stderr, "RULE %s violated at op #%zu: ", name, S.op);                         \
-            fprintf(stderr, __VA_ARGS__);                                                         \
-            fputc('\n', stderr);                                                                  \
-            abort();                                                                              \
-        }                                                                                         \
-    } while (0)
+#define RULE(cond, name, ...) FZ_RULE(S.op, cond, name, __VA_ARGS__)
 
 static void on_error(const ra_track *t, const ra_track_problem *p, void *ctx)
 {
