@@ -34,19 +34,26 @@ echo "test-install: $(ls "$prefix"/include/refalloc/*.h | wc -l) headers compile
 
 # Dynamic: the installed librefalloc.so must be the one loaded.
 $CC -std=c11 -Wall -Wextra -Werror prog.c $(pkg-config --cflags --libs refalloc) -o prog-shared
-LD_LIBRARY_PATH=$prefix/lib ldd ./prog-shared | grep -q "$prefix/lib/librefalloc.so" ||
-  fail "prog-shared does not load $prefix/lib/librefalloc.so"
+# Ask the dynamic loader itself (what ldd does) and keep its whole output: a pipe into `grep -q`
+# under pipefail can fail on SIGPIPE, and on failure the listing says what was loaded instead.
+loaded=$(LD_LIBRARY_PATH=$prefix/lib LD_TRACE_LOADED_OBJECTS=1 ./prog-shared 2>&1) || true
+case $loaded in
+  *"$prefix/lib/librefalloc.so"*) ;;
+  *) echo "$loaded"; readelf -d prog-shared | grep -E 'NEEDED|RPATH|RUNPATH' || true
+     fail "prog-shared does not load $prefix/lib/librefalloc.so" ;;
+esac
 LD_LIBRARY_PATH=$prefix/lib ./prog-shared || fail "prog-shared exit $?"
 
 # Static: the same flags with the archive chosen over the shared object.
 $CC -std=c11 -Wall -Wextra -Werror prog.c $(pkg-config --cflags refalloc) \
   -Wl,-Bstatic $(pkg-config --libs --static refalloc) -Wl,-Bdynamic -o prog-static
-if ldd ./prog-static | grep -q librefalloc; then fail "prog-static needs librefalloc.so"; fi
+loaded=$(LD_TRACE_LOADED_OBJECTS=1 ./prog-static 2>&1) || true
+case $loaded in *librefalloc*) echo "$loaded"; fail "prog-static needs librefalloc.so" ;; esac
 ./prog-static || fail "prog-static exit $?"
 
 if [ -f "$prefix/lib/librefalloc_malloc.so" ]; then
-  nm -D --defined-only "$prefix/lib/librefalloc_malloc.so" | grep -qw malloc ||
-    fail "librefalloc_malloc.so does not export malloc"
+  syms=$(nm -D --defined-only "$prefix/lib/librefalloc_malloc.so")
+  grep -qw malloc <<< "$syms" || fail "librefalloc_malloc.so does not export malloc"
   echo "test-install: librefalloc_malloc.so installed and exports malloc"
 fi
 
