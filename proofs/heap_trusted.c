@@ -1,7 +1,12 @@
 /* proofs/heap_trusted.c: exhaustive check of the contracts WP assumes for the trusted helpers of
  * ref/heap.c (those whose body WP does not see: see proofs/README-heap.md).
- *   low_bit, top_bit   every uint32_t x != 0 (2^32 - 1 values): the bit returned is set, and no
- *                      lower (low_bit) / higher (top_bit) bit is set; result < 32.
+ *   low_bit, top_bit   (64-bit words) every x != 0 whose set bits lie in one 32-bit half
+ *                      (2 x (2^32 - 1) values) and 10^8 pseudo-random words with bits in both
+ *                      halves: the bit returned is set, and no lower (low_bit) / higher (top_bit)
+ *                      bit is set; result < 64. (Exhaustive over 2^64 is out of reach; the
+ *                      builtins' result depends only on the lowest / highest set bit, and every
+ *                      position is covered with every pattern of 31 neighbouring bits.)
+ *   bit_of             all 64 inputs: exactly bit k is set.
  *   class_of           every n in 1 .. RA_HEAP_MAX_UNITS: 0 <= fl < 28, 0 <= sl < 16. (ra_cf and
  *                      ra_cs are defined as its results, so this is the whole contract.)
  *   class_search       every units in 1 .. RA_HEAP_MAX_UNITS: when it returns true, every n of a
@@ -17,16 +22,32 @@
 
 int main(void)
 {
-    unsigned long long bad = 0;
-    for (uint64_t x = 1; x <= UINT32_MAX; x++) {
-        uint32_t v = (uint32_t)x;
-        unsigned lo = low_bit(v), hi = top_bit(v);
-        if (lo >= 32 || !((v >> lo) & 1u) || (lo && (v & ((1u << lo) - 1u))))
-            bad++;
-        if (hi >= 32 || !((v >> hi) & 1u) || (hi < 31 && (v >> hi >> 1)))
-            bad++;
+    unsigned long long bad = 0, tried = 0;
+    uint64_t rnd = 0x9e3779b97f4a7c15u;
+    for (uint64_t x = 1; x <= UINT32_MAX + 100000000ull; x++) {
+        uint64_t w[2] = {x, x << 32};
+        int n = 2;
+        if (x > UINT32_MAX) { /* xorshift64: words with bits in both halves */
+            rnd ^= rnd << 13; rnd ^= rnd >> 7; rnd ^= rnd << 17;
+            w[0] = rnd; n = 1;
+        }
+        for (int i = 0; i < n; i++) {
+            uint64_t v = w[i];
+            unsigned lo = low_bit(v), hi = top_bit(v);
+            tried++;
+            if (lo >= 64 || !((v >> lo) & 1u) || (lo && (v & ((UINT64_C(1) << lo) - 1u))))
+                bad++;
+            if (hi >= 64 || !((v >> hi) & 1u) || (hi < 63 && (v >> hi >> 1)))
+                bad++;
+        }
     }
-    printf("low_bit/top_bit: %llu violations over 2^32-1 inputs\n", bad);
+    printf("low_bit/top_bit: %llu violations over %llu inputs\n", bad, tried);
+    unsigned long long badk = 0;
+    for (unsigned k = 0; k < 64; k++)
+        if (bit_of(k) != UINT64_C(1) << k || __builtin_popcountll(bit_of(k)) != 1)
+            badk++;
+    printf("bit_of: %llu violations over 64 inputs\n", badk);
+    bad += badk;
     static uint32_t first[NCLASS];
     unsigned prev_c = 0;
     unsigned long long bad_cls = 0;

@@ -81,6 +81,7 @@
 #define UNIT RA_HEAP_UNIT
 #define NONE RA_HEAP_NONE
 #define LIVE RA_HEAP_LIVE
+#define NIL RA_HEAP_NIL
 
 /* ---- trusted helpers ------------------------------------------------------------------------
  * WP cannot reason about pointer-to-integer casts (its int_of_addr is uninterpreted) nor about
@@ -91,15 +92,23 @@
 /* Lowest set bit of x (x != 0). */
 /*@ requires x != 0;
     assigns \nothing;
-    ensures 0 <= \result < 32 && ra_bit(x, \result);
+    ensures 0 <= \result < 64 && ra_bit(x, \result);
     ensures \forall integer k; 0 <= k < \result ==> !ra_bit(x, k); */
-static inline unsigned low_bit(uint32_t x);
+static inline unsigned low_bit(uint64_t x);
 /* Highest set bit of x (x != 0). */
 /*@ requires x != 0;
     assigns \nothing;
-    ensures 0 <= \result < 32 && ra_bit(x, \result);
+    ensures 0 <= \result < 64 && ra_bit(x, \result);
     ensures \forall integer k; \result < k ==> !ra_bit(x, k); */
-static inline unsigned top_bit(uint32_t x);
+static inline unsigned top_bit(uint64_t x);
+/* The bitmap word with only bit k set. A helper, not an inline shift, because WP cannot bound
+ * 2^k for a symbolic k (the unsigned-overflow goal of `1 << k`); its contract is checked for all
+ * 64 inputs by proofs/heap_trusted.c. */
+/*@ requires 0 <= k < 64;
+    assigns \nothing;
+    ensures \result == (1 << k) && ra_bit(\result, k);
+    ensures \forall integer j; 0 <= j < 64 && j != k ==> !ra_bit(\result, j); */
+static inline uint64_t bit_of(unsigned k);
 /* Size class of a block of `units` units. */
 /*@ requires 1 <= units <= 0x7fffffff;
     requires \valid(fl) && \valid(sl) && \separated(fl, sl);
@@ -141,14 +150,19 @@ static size_t base_misalign(const ra_heap *h, size_t alignment);
 static bool ra_aligned16(const void *p);
 
 #if !defined(__FRAMAC__)
-static inline unsigned low_bit(uint32_t x)
+static inline unsigned low_bit(uint64_t x)
 {
-    return (unsigned)__builtin_ctz(x);
+    return (unsigned)__builtin_ctzll(x);
 }
 
-static inline unsigned top_bit(uint32_t x)
+static inline unsigned top_bit(uint64_t x)
 {
-    return 31u - (unsigned)__builtin_clz(x);
+    return 63u - (unsigned)__builtin_clzll(x);
+}
+
+static inline uint64_t bit_of(unsigned k)
+{
+    return (uint64_t)1 << k;
 }
 
 static inline void class_of(uint32_t units, unsigned *fl, unsigned *sl)
@@ -232,7 +246,7 @@ size_t ra_heap_class_round(size_t units)
 
 /*@ requires ra_heap_mem(h) && u <= h->units;
     assigns \nothing;
-    ensures \result <==> (h->meta[u].size != 0 && h->meta[u].back != 0xfffffffe); */
+    ensures \result <==> (h->meta[u].size != 0 && h->meta[u].back != -2); */
 static inline bool is_free(const ra_heap *h, uint32_t u)
 {
     return h->meta[u].size != 0 && h->meta[u].back != LIVE;
@@ -256,7 +270,7 @@ static inline bool is_free(const ra_heap *h, uint32_t u)
     ensures bitmaps: ra_bitmaps(h);
     ensures merged: ra_merged(h, x, 0xffffffff);
     ensures slack: ra_slack(h, x);
-    ensures listed: ra_free(h, u) && h->meta[u].back == 0xffffffff;
+    ensures listed: ra_free(h, u) && h->meta[u].back == -1;
     ensures shape: ra_same_shape{Old, Here}(h);
     ensures live_kept: ra_live_kept{Old, Here}(h, u);
     ensures state_kept: ra_state_kept{Old, Here}(h, u); */
@@ -264,22 +278,19 @@ static inline void list_insert(ra_heap *h, uint32_t u) /*@ ghost (uint32_t x) */
 {
     unsigned fl, sl;
     class_of(h->meta[u].size, &fl, &sl);
-    uint32_t head = h->heads[fl][sl];
-    /*@ assert head: head == 0xffffffff || (ra_free(h, head) && head != u && head != x &&
-          h->meta[head].back == 0xffffffff && ra_cf(h->meta[head].size) == fl &&
+    int32_t head = (int32_t)h->heads[fl][sl];
+    /*@ assert head: head == -1 || (ra_free(h, head) && head != u && head != x &&
+          h->meta[head].back == -1 && ra_cf(h->meta[head].size) == fl &&
           ra_cs(h->meta[head].size) == sl); */
-    //@ assert sep: head == 0xffffffff || head < h->units;
     h->meta[u].next = head;
-    h->meta[u].back = NONE;
-    if (head != NONE)
-        h->meta[head].back = u;
-    //@ assert meta_done: ra_same_shape{Pre, Here}(h) && ra_interior_kept{Pre, Here}(h) && ra_beyond_kept{Pre, Here}(h);
-    h->heads[fl][sl] = u;
-    h->sl_bitmap[fl] |= 1u << sl;
-    h->fl_bitmap |= 1u << fl;
+    h->meta[u].back = NIL;
+    if (head != NIL)
+        h->meta[head].back = (int32_t)u;
+    h->heads[fl][sl] = (int32_t)u;
+    h->sl_bitmap[fl] |= bit_of(sl);
+    h->fl_bitmap |= bit_of(fl);
     h->free_units += h->meta[u].size;
     h->free_blocks++;
-    //@ assert all_done: ra_same_shape{Pre, Here}(h) && ra_interior_kept{Pre, Here}(h) && ra_beyond_kept{Pre, Here}(h);
 }
 
 /* Take free block u out of its list. Its own record is unchanged (its links become stale). */
@@ -306,21 +317,20 @@ static inline void list_remove(ra_heap *h, uint32_t u)
 {
     unsigned fl, sl;
     class_of(h->meta[u].size, &fl, &sl);
-    uint32_t next = h->meta[u].next, back = h->meta[u].back;
-    /*@ assert nb: (next == 0xffffffff || (ra_free(h, next) && next < h->units &&
-                                            h->meta[next].back == u)) &&
-                   (back == 0xffffffff ? h->heads[fl][sl] == u :
-                     (ra_free(h, back) && back < h->units && h->meta[back].next == u)); */
-    if (back != NONE)
+    int32_t next = h->meta[u].next, back = h->meta[u].back;
+    /*@ assert nb: (next == -1 || (ra_free(h, next) && h->meta[next].back == u)) &&
+                   (back == -1 ? h->heads[fl][sl] == u :
+                     (ra_free(h, back) && h->meta[back].next == u)); */
+    if (back != NIL)
         h->meta[back].next = next;
     else
         h->heads[fl][sl] = next;
-    if (next != NONE)
+    if (next != NIL)
         h->meta[next].back = back;
-    if (h->heads[fl][sl] == NONE) {
-        h->sl_bitmap[fl] &= ~(1u << sl);
+    if (h->heads[fl][sl] == NIL) {
+        h->sl_bitmap[fl] &= ~bit_of(sl);
         if (h->sl_bitmap[fl] == 0)
-            h->fl_bitmap &= ~(1u << fl);
+            h->fl_bitmap &= ~bit_of(fl);
     }
     h->free_units -= h->meta[u].size;
     h->free_blocks--;
@@ -335,17 +345,18 @@ static inline uint32_t find_fit(const ra_heap *h, size_t units)
     unsigned fl, sl;
     if (!class_search(units, &fl, &sl))
         return NONE;
-    uint32_t bits = h->sl_bitmap[fl] >> sl;
+    uint64_t bits = h->sl_bitmap[fl] >> sl;
     if (bits != 0) {
         sl += low_bit(bits);
     } else {
-        uint32_t fbits = h->fl_bitmap >> (fl + 1u);
+        uint64_t fbits = h->fl_bitmap >> (fl + 1u);
         if (fbits == 0)
             return NONE;
         fl += 1u + low_bit(fbits);
         sl = low_bit(h->sl_bitmap[fl]);
     }
-    return h->heads[fl][sl];
+    int64_t head = h->heads[fl][sl];
+    return head < 0 ? NONE : (uint32_t)head; /* never NIL: the bit says the list is non-empty */
 }
 
 /* Cut block u (not in any list) to `units` units; the rest becomes a block of its own, out of
@@ -365,7 +376,7 @@ static inline uint32_t find_fit(const ra_heap *h, size_t units)
     ensures bitmaps: ra_bitmaps(h);
     ensures merged: ra_merged(h, u, \result);
     ensures slack: ra_slack(h, u);
-    ensures slack_rest: \old(h->meta[u].back) != 0xfffffffe ==> ra_slack(h, \result);
+    ensures slack_rest: \old(h->meta[u].back) != -2 ==> ra_slack(h, \result);
     ensures rest_free: ra_start(h, \result) && ra_free(h, \result) && h->meta[\result].prev == u;
     ensures sizes: ra_start(h, u) && h->meta[u].size == units &&
                    ra_end(h, \result) == \old(ra_end(h, u));
@@ -424,7 +435,7 @@ static inline unsigned char *ptr_of(const ra_heap *h, uint32_t u)
 }
 
 /* Block u (out of every list) becomes live with a request of req bytes. */
-/*@ requires ra_wf(h, u, 0xffffffff) && ra_start(h, u) && req <= h->meta[u].size * 16;
+/*@ requires ra_wf(h, u, 0xffffffff) && ra_start(h, u) && req <= h->meta[u].size * 16 <= req + 16;
     requires h->live_units <= SIZE_MAX - h->meta[u].size && h->live_blocks < SIZE_MAX &&
              h->used_bytes <= SIZE_MAX - req;
     assigns h->meta[u].back, h->meta[u].next, h->live_units, h->live_blocks, h->used_bytes,
@@ -434,7 +445,7 @@ static inline void mark_live(ra_heap *h, uint32_t u, size_t req)
 {
     size_t bytes = (size_t)h->meta[u].size * UNIT;
     h->meta[u].back = LIVE;
-    h->meta[u].next = (uint32_t)(bytes - req);
+    h->meta[u].next = (int32_t)(bytes - req); /* 0 .. 16: blocks are cut to the request */
     h->live_units += h->meta[u].size;
     h->live_blocks++;
     h->used_bytes += req;
@@ -444,12 +455,12 @@ static inline void mark_live(ra_heap *h, uint32_t u, size_t req)
     MSAN_FRESH(ptr_of(h, u), req);
 }
 
-/*@ requires ra_heap_mem(h) && ra_live(h, u) && h->meta[u].next <= h->meta[u].size * 16;
+/*@ requires ra_heap_mem(h) && ra_live(h, u) && 0 <= h->meta[u].next <= h->meta[u].size * 16;
     assigns \nothing;
     ensures \result == h->meta[u].size * 16 - h->meta[u].next; */
 static inline size_t req_of(const ra_heap *h, uint32_t u)
 {
-    return (size_t)h->meta[u].size * UNIT - h->meta[u].next;
+    return (size_t)h->meta[u].size * UNIT - (size_t)h->meta[u].next;
 }
 
 /*@ requires ra_heap_ok(h) && ra_live(h, u);
@@ -608,7 +619,7 @@ static void start_empty(ra_heap *h)
     h->fl_bitmap = 0;
     /*@ loop invariant 0 <= f <= RA_HEAP_FL_COUNT;
         loop invariant \forall integer g, s; 0 <= g < f && 0 <= s < 16 ==>
-                         h->heads[g][s] == 0xffffffff;
+                         h->heads[g][s] == -1;
         loop invariant \forall integer g; 0 <= g < f ==> h->sl_bitmap[g] == 0;
         loop assigns f, h->sl_bitmap[0 .. 27], h->heads[0 .. 27][0 .. 15];
         loop variant RA_HEAP_FL_COUNT - f; */
@@ -616,13 +627,13 @@ static void start_empty(ra_heap *h)
         h->sl_bitmap[f] = 0;
         /*@ loop invariant 0 <= s <= RA_HEAP_SL_COUNT;
             loop invariant \forall integer g, t; 0 <= g < f && 0 <= t < 16 ==>
-                             h->heads[g][t] == 0xffffffff;
-            loop invariant \forall integer t; 0 <= t < s ==> h->heads[f][t] == 0xffffffff;
+                             h->heads[g][t] == -1;
+            loop invariant \forall integer t; 0 <= t < s ==> h->heads[f][t] == -1;
             loop invariant \forall integer g; 0 <= g <= f ==> h->sl_bitmap[g] == 0;
             loop assigns s, h->heads[f][0 .. 15];
             loop variant RA_HEAP_SL_COUNT - s; */
         for (unsigned s = 0; s < RA_HEAP_SL_COUNT; s++)
-            h->heads[f][s] = NONE;
+            h->heads[f][s] = NIL;
     }
     h->used_bytes = h->live_units = h->free_units = h->live_blocks = h->free_blocks = 0;
     h->peak_used_bytes = h->failed_requests = h->realloc_in_place = h->realloc_moved = 0;
@@ -864,7 +875,7 @@ void *ra_heap_realloc(ra_heap *h, void *ptr, size_t size)
         h->used_bytes = h->used_bytes - old_req + size;
         if (h->used_bytes > h->peak_used_bytes)
             h->peak_used_bytes = h->used_bytes;
-        h->meta[u].next = (uint32_t)((size_t)new_units * UNIT - size);
+        h->meta[u].next = (int32_t)((size_t)new_units * UNIT - size); /* 0 .. 16 */
         h->realloc_in_place++;
         POISON(ptr, (size_t)(old_units > new_units ? old_units : new_units) * UNIT);
         UNPOISON(ptr, size);
@@ -901,7 +912,7 @@ void ra_heap_stats_get(const ra_heap *h, ra_heap_stats *out)
         /* The largest free block is in the highest non-empty class: walk that one list. */
         unsigned fl = top_bit(h->fl_bitmap), sl = top_bit(h->sl_bitmap[fl]);
         uint32_t largest = 0;
-        for (uint32_t v = h->heads[fl][sl]; v != NONE; v = h->meta[v].next)
+        for (int32_t v = (int32_t)h->heads[fl][sl]; v >= 0; v = h->meta[v].next)
             if (h->meta[v].size > largest)
                 largest = h->meta[v].size;
         out->largest_free = (size_t)largest * UNIT;
@@ -954,11 +965,11 @@ ra_status ra_heap_check(const ra_heap *h, unsigned flags, size_t *unit_out)
                 if (h->meta[i].size || h->meta[i].prev || h->meta[i].next || h->meta[i].back)
                     return fault(unit_out, RA_FAULT_TILING, i);
         if (m->back == LIVE) {
-            if (m->next > (size_t)m->size * UNIT)
+            if (m->next < 0 || (size_t)m->next > (size_t)m->size * UNIT)
                 return fault(unit_out, RA_FAULT_SLACK, u);
             live_units += m->size;
             live_blocks++;
-            used += (size_t)m->size * UNIT - m->next;
+            used += (size_t)m->size * UNIT - (size_t)m->next;
             prev_free = false;
         } else {
             if (prev_free)
@@ -975,24 +986,25 @@ ra_status ra_heap_check(const ra_heap *h, unsigned flags, size_t *unit_out)
      * of the list's class; walks are bounded by the free-block count, so a cycle is a fault. */
     size_t listed = 0;
     for (unsigned fl = 0; fl < RA_HEAP_FL_COUNT; fl++) {
-        if (((h->fl_bitmap >> fl) & 1u) != (h->sl_bitmap[fl] != 0))
+        if (((h->fl_bitmap >> fl) & 1u) != (h->sl_bitmap[fl] != 0 ? 1u : 0u))
             return fault(unit_out, RA_FAULT_BITMAP, fl);
         if (h->sl_bitmap[fl] == 0) {
             /* Most rows are empty: all heads NONE (all bits set) iff their AND is NONE. The
              * fuzzers call check after every operation, so this row test is the hot path. */
-            uint32_t all = NONE;
+            int64_t all = NIL;
             for (unsigned sl = 0; sl < RA_HEAP_SL_COUNT; sl++)
                 all &= h->heads[fl][sl];
-            if (all == NONE)
+            if (all == NIL)
                 continue; /* else the loop below finds the head that is set */
         }
         for (unsigned sl = 0; sl < RA_HEAP_SL_COUNT; sl++) {
-            uint32_t back = NONE;
-            if (((h->sl_bitmap[fl] >> sl) & 1u) != (h->heads[fl][sl] != NONE))
+            int64_t back = NIL;
+            if (((h->sl_bitmap[fl] >> sl) & 1u) != (h->heads[fl][sl] != NIL ? 1u : 0u))
                 return fault(unit_out, RA_FAULT_BITMAP, fl * RA_HEAP_SL_COUNT + sl);
-            for (uint32_t v = h->heads[fl][sl]; v != NONE; v = h->meta[v].next) {
-                if (v >= h->units || ++listed > free_blocks)
-                    return fault(unit_out, RA_FAULT_LIST, v);
+            for (int64_t sv = h->heads[fl][sl]; sv != NIL; sv = h->meta[sv].next) {
+                if (sv < 0 || sv >= (int64_t)h->units || ++listed > free_blocks)
+                    return fault(unit_out, RA_FAULT_LIST, (size_t)(uint32_t)sv);
+                uint32_t v = (uint32_t)sv;
                 const ra_heap_unit *m = &h->meta[v];
                 unsigned f, s;
                 if (m->size == 0 || m->size > h->units - v || m->back != back ||
@@ -1003,7 +1015,7 @@ ra_status ra_heap_check(const ra_heap *h, unsigned flags, size_t *unit_out)
                 class_of(m->size, &f, &s);
                 if (f != fl || s != sl)
                     return fault(unit_out, RA_FAULT_LIST, v);
-                back = v;
+                back = sv;
             }
         }
     }

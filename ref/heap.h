@@ -59,8 +59,9 @@ extern "C" {
 #define RA_HEAP_SL_COUNT 16u
 #define RA_HEAP_FL_COUNT 28u       /* first-level classes: blocks up to 2^31 units */
 #define RA_HEAP_MAX_UNITS 0x7fffffffu
-#define RA_HEAP_NONE 0xffffffffu   /* "no block" in links */
-#define RA_HEAP_LIVE 0xfffffffeu   /* back-link value that marks a live block */
+#define RA_HEAP_NONE 0xffffffffu   /* "no block" in prev (the first block's predecessor) */
+#define RA_HEAP_NIL (-1)           /* "no block" in free-list links and list heads */
+#define RA_HEAP_LIVE (-2)          /* back-link value that marks a live block */
 
 /* Result codes of init and check. 0 is success. */
 typedef enum {
@@ -83,13 +84,17 @@ typedef enum {
 
 /* Per-unit metadata record. For a block start: size in units (non-zero); prev = start of the
  * physically previous block (RA_HEAP_NONE for the first). For a free block next/back link the
- * free list of its size class; for a live block back == RA_HEAP_LIVE and next = the slack in
- * bytes (block bytes - requested bytes). Interior units are all zero. */
+ * free list of its size class (RA_HEAP_NIL ends it); for a live block back == RA_HEAP_LIVE and
+ * next = the slack in bytes (block bytes - requested bytes, 0 .. 16). Interior units are all zero.
+ * The block shape (size, prev) is unsigned and the links (next, back, and the list heads) are
+ * signed on purpose: Frama-C WP's Typed memory model keeps one memory variable per scalar type, so
+ * a list operation provably leaves every fact about the block shape alone without a separation
+ * argument, and a split or merge leaves the links alone (proofs/README-heap.md). */
 typedef struct {
     uint32_t size;
     uint32_t prev;
-    uint32_t next;
-    uint32_t back;
+    int32_t next;
+    int32_t back;
 } ra_heap_unit;
 
 typedef struct {
@@ -120,9 +125,11 @@ typedef struct ra_heap {
     uint32_t units;            /* units in use now */
     uint32_t capacity;         /* units the metadata can describe (>= units) */
     bool meta_zeroed;          /* records beyond `units` are known to be zero */
-    uint32_t fl_bitmap;        /* bit f set iff some sl list of class f is non-empty */
-    uint32_t sl_bitmap[RA_HEAP_FL_COUNT];
-    uint32_t heads[RA_HEAP_FL_COUNT][RA_HEAP_SL_COUNT];
+    /* The bitmaps are 64-bit and the list heads int64_t for the same reason as the signed links:
+     * a memory variable of their own in WP's model (only the low 28 and 16 bits are used). */
+    uint64_t fl_bitmap;        /* bit f set iff some sl list of class f is non-empty */
+    uint64_t sl_bitmap[RA_HEAP_FL_COUNT];
+    int64_t heads[RA_HEAP_FL_COUNT][RA_HEAP_SL_COUNT]; /* first block of each list, or NIL */
     size_t used_bytes, live_units, free_units, live_blocks, free_blocks;
     size_t peak_used_bytes, failed_requests, realloc_in_place, realloc_moved, invalid_frees;
     ra_heap_error_fn on_error;
