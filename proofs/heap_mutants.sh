@@ -8,13 +8,12 @@ T=${1:-15}
 root=$(pwd)
 work=$(mktemp -d /tmp/heap-mutants.XXXXXX)
 trap 'rm -rf "$work"' EXIT
-proved() { # dir function -> sorted list of proved goal names, or ABORTED
-  local out
-  out=$(cd "$1" && env WHY3CONFIG="$root/proofs/why3.conf" frama-c -cpp-extra-args="-Iref" ref/heap.c \
-     -wp -wp-rte -warn-unsigned-overflow -wp-prover cvc4,cvc5,z3 -wp-par 2 -wp-timeout "$T" \
-     -wp-cache update -wp-cache-dir "$root/proofs/.cache" -wp-fct "$2" 2>&1)
-  if echo "$out" | grep -q -E 'Fatal error|User Error|aborted'; then echo ABORTED; return; fi
-  echo "$out" | grep -E '^\[wp\] \[[^]]+\] Goal .*: Valid' | sed -E 's/.*Goal ([^ ]+) :.*/\1/' | sort
+proved() { # dir function -> "P T" (goals proved, goals) over the runs of proofs/heap_prove.sh, or ABORTED
+  local d=$1 fn=$2
+  rm -rf "$d/wp"
+  if ! (cd "$d" && HEAP_WP_ARGS="-wp-timeout $T -wp-cache-dir $root/proofs/.cache" \
+        bash proofs/heap_prove.sh wp "$fn" > wp.out 2>&1); then echo ABORTED; return; fi
+  bash "$root/proofs/heap_report.sh" "$d"/wp/*.log | tail -1 | awk '{ print $3, $5 }'
 }
 # A run that aborts (for example a prover driver that cannot be loaded) proves nothing in both the
 # baseline and the mutant, and would count as SURVIVED: refuse to score such a run.
@@ -23,7 +22,7 @@ while IFS='|' read -r name fct expr; do
   case "$name" in ''|\#*) continue;; esac
   total=$((total + 1))
   rm -rf "$work/t"; mkdir -p "$work/t/proofs"; cp -r ref spec "$work/t/"
-  cp proofs/*.drv "$work/t/proofs/" # why3.conf names the prover drivers by relative paths
+  cp proofs/*.drv proofs/why3.conf proofs/heap_prove.sh "$work/t/proofs/" # relative driver paths
   base=$(proved "$work/t" "$fct")
   if [ -z "$base" ] || [ "$base" = ABORTED ]; then
     echo "mutant $name: baseline run aborted or proved nothing"; invalid=$((invalid + 1)); continue
@@ -37,12 +36,16 @@ while IFS='|' read -r name fct expr; do
   fi
   mut=$(proved "$work/t" "$fct")
   if [ "$mut" = ABORTED ]; then echo "mutant $name: WP aborted on the mutant (not scored)"; invalid=$((invalid + 1)); continue; fi
-  lost=$(comm -23 <(echo "$base") <(echo "$mut") | grep -c . || true)
-  if [ "$lost" -gt 0 ]; then
-    killed=$((killed + 1)); echo "mutant $name ($fct): KILLED ($lost goal(s) no longer proved)"
+  # Scored only against a baseline that proves every goal of the function: a mutant is killed
+  # when some goal of the mutated function no longer proves (counts, not goal names, which shift).
+  read -r bp bt <<< "$base"; read -r mp mt <<< "$mut"
+  if [ "$bp" != "$bt" ]; then
+    echo "mutant $name ($fct): not scored (baseline proves $bp / $bt)"; invalid=$((invalid + 1))
+  elif [ "$mp" != "$mt" ]; then
+    killed=$((killed + 1)); echo "mutant $name ($fct): KILLED ($mp / $mt goals prove)"
   else
-    echo "mutant $name ($fct): SURVIVED"
+    echo "mutant $name ($fct): SURVIVED ($mp / $mt)"
   fi
 done < "${MUTANTS:-proofs/heap_mutants.txt}"
-echo "heap mutation score: $killed / $total killed ($invalid invalid or not applied)"
-[ "$killed" -eq "$total" ]
+echo "heap mutation score: $killed / $((total - invalid)) scored mutants killed ($invalid not scored: invalid, not applied, or baseline incomplete)"
+[ "$killed" -eq "$((total - invalid))" ]

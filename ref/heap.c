@@ -277,11 +277,12 @@ static inline bool is_free(const ra_heap *h, uint32_t u)
 static inline void list_insert(ra_heap *h, uint32_t u) /*@ ghost (uint32_t x) */
 {
     unsigned fl, sl;
+    //@ assert tiling: h->meta[u].size <= 0x7fffffff;
     class_of(h->meta[u].size, &fl, &sl);
+    /*@ assert heads: h->heads[fl][sl] == -1 ||
+          (ra_free(h, h->heads[fl][sl]) && h->heads[fl][sl] != u && h->heads[fl][sl] != x &&
+           h->meta[h->heads[fl][sl]].back == -1); */
     int32_t head = (int32_t)h->heads[fl][sl];
-    /*@ assert head: head == -1 || (ra_free(h, head) && head != u && head != x &&
-          h->meta[head].back == -1 && ra_cf(h->meta[head].size) == fl &&
-          ra_cs(h->meta[head].size) == sl); */
     h->meta[u].next = head;
     h->meta[u].back = NIL;
     if (head != NIL)
@@ -291,6 +292,16 @@ static inline void list_insert(ra_heap *h, uint32_t u) /*@ ghost (uint32_t x) */
     h->fl_bitmap |= bit_of(fl);
     h->free_units += h->meta[u].size;
     h->free_blocks++;
+    /* What changed, as frame facts; spec/heap_list_lemmas.acsl turns them into the invariant. */
+    //@ assert frame_links: ra_links_kept{Pre, Here}(h, u, head);
+    //@ assert frame_heads: ra_heads_kept{Pre, Here}(h, fl, sl);
+    //@ assert frame_all: ra_inserted{Pre, Here}(h, u, x, fl, sl, head);
+    //@ assert frame_state: ra_state_kept{Pre, Here}(h, u);
+    //@ assert frame_bits: ra_bits_set{Pre, Here}(h, fl, sl);
+    //@ assert post_heads: ra_heads(h, x, 0xffffffff);
+    //@ assert post_links: ra_links(h, x, 0xffffffff);
+    //@ assert post_merged: ra_merged(h, x, 0xffffffff);
+    //@ assert post_bitmaps: ra_bitmaps(h);
 }
 
 /* Take free block u out of its list. Its own record is unchanged (its links become stale). */
@@ -316,11 +327,15 @@ static inline void list_insert(ra_heap *h, uint32_t u) /*@ ghost (uint32_t x) */
 static inline void list_remove(ra_heap *h, uint32_t u)
 {
     unsigned fl, sl;
+    //@ assert tiling: h->meta[u].size <= 0x7fffffff;
     class_of(h->meta[u].size, &fl, &sl);
+    //@ ghost int64_t old_head = h->heads[fl][sl];
     int32_t next = h->meta[u].next, back = h->meta[u].back;
-    /*@ assert nb: (next == -1 || (ra_free(h, next) && h->meta[next].back == u)) &&
-                   (back == -1 ? h->heads[fl][sl] == u :
-                     (ra_free(h, back) && h->meta[back].next == u)); */
+    /*@ assert nbrs: (ra_end(h, u) < h->units ==> !ra_free(h, ra_end(h, u))) &&
+                     (u != 0 ==> !ra_free(h, h->meta[u].prev)); */
+    /*@ assert links: (next == -1 || (ra_free(h, next) && h->meta[next].back == u)) &&
+                      (back == -1 ? h->heads[fl][sl] == u :
+                        (ra_free(h, back) && h->meta[back].next == u)); */
     if (back != NIL)
         h->meta[back].next = next;
     else
@@ -334,6 +349,14 @@ static inline void list_remove(ra_heap *h, uint32_t u)
     }
     h->free_units -= h->meta[u].size;
     h->free_blocks--;
+    //@ assert frame_all: ra_removed{Pre, Here}(h, u, fl, sl);
+    //@ assert frame_state: ra_state_kept{Pre, Here}(h, 0xffffffff);
+    //@ assert frame_old: h->heads[fl][sl] != -1 ==> old_head != -1;
+    //@ assert frame_bits: ra_bits_cleared{Pre, Here}(h, fl, sl);
+    //@ assert post_heads: ra_heads(h, u, 0xffffffff);
+    //@ assert post_links: ra_links(h, u, 0xffffffff);
+    //@ assert post_merged: ra_merged(h, u, 0xffffffff);
+    //@ assert post_bitmaps: ra_bitmaps(h);
 }
 
 /* First free block of at least class_round(units) units, or NONE. Two bitmap scans. */
@@ -360,13 +383,12 @@ static inline uint32_t find_fit(const ra_heap *h, size_t units)
 }
 
 /* Cut block u (not in any list) to `units` units; the rest becomes a block of its own, out of
- * every list and marked free (its record was interior, so next = back = 0).
+ * every list and marked free (next = back = NIL: not live, and linked nowhere).
  *     [ u: size         ]  ->  [ u: units | rest: size - units ]
  * The rest's right neighbour is never free here: callers cut blocks that were free (so their
  * neighbours are not) or merge the rest themselves (resize_in_place). */
 /*@ requires ra_wf(h, u, 0xffffffff) && ra_start(h, u) && 0 < units < h->meta[u].size;
-    assigns h->meta[u].size, h->meta[u + units].size, h->meta[u + units].prev,
-            h->meta[u + h->meta[u].size].prev;
+    assigns h->meta[u].size, h->meta[u + units], h->meta[u + h->meta[u].size].prev;
     ensures rest: \result == u + units;
     ensures mem: ra_heap_mem(h);
     ensures tiling: ra_tiling(h);
@@ -377,7 +399,8 @@ static inline uint32_t find_fit(const ra_heap *h, size_t units)
     ensures merged: ra_merged(h, u, \result);
     ensures slack: ra_slack(h, u);
     ensures slack_rest: \old(h->meta[u].back) != -2 ==> ra_slack(h, \result);
-    ensures rest_free: ra_start(h, \result) && ra_free(h, \result) && h->meta[\result].prev == u;
+    ensures rest_free: ra_start(h, \result) && ra_free(h, \result) && h->meta[\result].prev == u &&
+                       h->meta[\result].back == -1;
     ensures sizes: ra_start(h, u) && h->meta[u].size == units &&
                    ra_end(h, \result) == \old(ra_end(h, u));
     ensures u_kept: h->meta[u].prev == \old(h->meta[u].prev) &&
@@ -386,16 +409,26 @@ static inline uint32_t find_fit(const ra_heap *h, size_t units)
     ensures right: ra_end(h, \result) < h->units ==>
                    (ra_free(h, ra_end(h, \result)) <==> \old(ra_free(h, ra_end(h, u))));
     ensures live_kept: ra_live_kept{Old, Here}(h, u);
-    ensures state_kept: ra_state_kept{Old, Here}(h, 0xffffffff); */
+    ensures state_kept: ra_state_kept{Old, Here}(h, \result); */
 static inline uint32_t split(ra_heap *h, uint32_t u, uint32_t units)
 {
     uint32_t size = h->meta[u].size;
     uint32_t rest = u + units;
-    //@ assert interior: ra_zero_unit(h->meta[rest]) && u + size <= h->units;
+    //@ assert tiling: h->meta[rest].size == 0 && u + size <= h->units;
     h->meta[rest].size = size - units;
     h->meta[rest].prev = u;
+    h->meta[rest].next = NIL;
+    h->meta[rest].back = NIL;
     h->meta[u + size].prev = rest;
     h->meta[u].size = units;
+    /* What changed; spec/heap_split_lemmas.acsl turns it into the invariant. */
+    //@ assert frame: ra_split_frame{Pre, Here}(h, u, units, rest);
+    //@ assert post_tiling: ra_tiling(h);
+    //@ assert post_beyond: ra_beyond(h);
+    //@ assert post_heads: ra_heads(h, u, rest);
+    //@ assert post_links: ra_links(h, u, rest);
+    //@ assert post_merged: ra_merged(h, u, rest);
+    //@ assert post_slack: ra_slack(h, u) && (\at(h->meta[u].back, Pre) != -2 ==> ra_slack(h, rest));
     return rest;
 }
 
@@ -408,11 +441,11 @@ static inline uint32_t split(ra_heap *h, uint32_t u, uint32_t units)
     ensures mem: ra_heap_mem(h);
     ensures tiling: ra_tiling(h);
     ensures beyond: ra_beyond(h);
-    ensures heads: ra_heads(h, x == v ? 0xffffffff : x, y == v ? 0xffffffff : y);
-    ensures links: ra_links(h, x == v ? 0xffffffff : x, y == v ? 0xffffffff : y);
+    ensures heads: ra_heads(h, ra_unexclude(x, v), ra_unexclude(y, v));
+    ensures links: ra_links(h, ra_unexclude(x, v), ra_unexclude(y, v));
     ensures bitmaps: ra_bitmaps(h);
-    ensures merged: ra_merged(h, x == v ? 0xffffffff : x, y == v ? 0xffffffff : y);
-    ensures slack: ra_slack(h, x == v ? 0xffffffff : x);
+    ensures merged: ra_merged(h, ra_unexclude(x, v), ra_unexclude(y, v));
+    ensures slack: ra_slack(h, ra_unexclude(x, v));
     ensures ends: ra_end(h, u) == \old(ra_end(h, v)) && ra_start(h, u);
     ensures u_kept: h->meta[u].prev == \old(h->meta[u].prev) &&
                     h->meta[u].next == \old(h->meta[u].next) &&
@@ -421,9 +454,18 @@ static inline uint32_t split(ra_heap *h, uint32_t u, uint32_t units)
 static inline void absorb_next(ra_heap *h, uint32_t u, uint32_t v) /*@ ghost (uint32_t x, uint32_t y) */
 {
     uint32_t vsize = h->meta[v].size;
+    //@ assert tiling: v + vsize <= h->units;
     h->meta[v + vsize].prev = u;
     h->meta[u].size += vsize;
     h->meta[v] = (ra_heap_unit){0, 0, 0, 0};
+    /* What changed; spec/heap_merge_lemmas.acsl turns it into the invariant. */
+    //@ assert frame: ra_absorb_frame{Pre, Here}(h, u, v, x, y);
+    //@ assert post_tiling: ra_tiling(h);
+    //@ assert post_beyond: ra_beyond(h);
+    //@ assert post_heads: ra_heads(h, ra_unexclude(x, v), ra_unexclude(y, v));
+    //@ assert post_links: ra_links(h, ra_unexclude(x, v), ra_unexclude(y, v));
+    //@ assert post_merged: ra_merged(h, ra_unexclude(x, v), ra_unexclude(y, v));
+    //@ assert post_slack: ra_slack(h, ra_unexclude(x, v));
 }
 
 /*@ requires ra_heap_mem(h) && u < h->units;
