@@ -235,7 +235,7 @@ size_t ra_heap_class_round(size_t units)
     unsigned t = top_bit64(units);
     if (t < RA_HEAP_SL_LOG)
         return units; /* unreachable: units >= 16 has its top bit at 4 or above */
-    size_t step = (size_t)1 << (t - RA_HEAP_SL_LOG);
+    size_t step = bit_of(t - RA_HEAP_SL_LOG);
     //@ assert step >= 1;
     if (units > SIZE_MAX - (step - 1u))
         return SIZE_MAX;
@@ -408,13 +408,13 @@ static inline uint32_t find_fit(const ra_heap *h, size_t units)
                     h->meta[u].back == \old(h->meta[u].back);
     ensures right: ra_end(h, \result) < h->units ==>
                    (ra_free(h, ra_end(h, \result)) <==> \old(ra_free(h, ra_end(h, u))));
-    ensures live_kept: ra_live_kept{Old, Here}(h, u);
+    ensures live_kept: ra_live_data_kept{Old, Here}(h, u, u);
     ensures state_kept: ra_state_kept{Old, Here}(h, \result); */
 static inline uint32_t split(ra_heap *h, uint32_t u, uint32_t units)
 {
     uint32_t size = h->meta[u].size;
+    //@ assert tiling: h->meta[u + units].size == 0 && u + size <= h->units;
     uint32_t rest = u + units;
-    //@ assert tiling: h->meta[rest].size == 0 && u + size <= h->units;
     h->meta[rest].size = size - units;
     h->meta[rest].prev = u;
     h->meta[rest].next = NIL;
@@ -450,7 +450,7 @@ static inline uint32_t split(ra_heap *h, uint32_t u, uint32_t units)
     ensures u_kept: h->meta[u].prev == \old(h->meta[u].prev) &&
                     h->meta[u].next == \old(h->meta[u].next) &&
                     h->meta[u].back == \old(h->meta[u].back);
-    ensures live_kept: ra_live_kept{Old, Here}(h, u); */
+    ensures live_kept: ra_live_data_kept{Old, Here}(h, u, v); */
 static inline void absorb_next(ra_heap *h, uint32_t u, uint32_t v) /*@ ghost (uint32_t x, uint32_t y) */
 {
     uint32_t vsize = h->meta[v].size;
@@ -493,6 +493,13 @@ static inline void mark_live(ra_heap *h, uint32_t u, size_t req)
     h->used_bytes += req;
     if (h->used_bytes > h->peak_used_bytes)
         h->peak_used_bytes = h->used_bytes;
+    /* What changed; spec/heap_merge_lemmas.acsl turns it into the invariant. */
+    //@ assert frame: ra_mark_frame{Pre, Here}(h, u);
+    //@ assert beyond: ra_beyond(h);
+    //@ assert post_heads: ra_heads(h, 0xffffffff, 0xffffffff);
+    //@ assert post_links: ra_links(h, 0xffffffff, 0xffffffff);
+    //@ assert post_merged: ra_merged(h, 0xffffffff, 0xffffffff);
+    //@ assert post_slack: ra_slack(h, 0xffffffff);
     UNPOISON(ptr_of(h, u), req);
     MSAN_FRESH(ptr_of(h, u), req);
 }
@@ -610,7 +617,8 @@ static inline bool validate(ra_heap *h, const void *ptr, const char *op, uint32_
     const char *why = invalid_reason(h, ptr, unit);
     if (why == NULL)
         return true;
-    h->invalid_frees++; /* wraps after 2^64 reports: a statistic, never a size */
+    if (h->invalid_frees < SIZE_MAX) /* a statistic: saturates rather than wraps */
+        h->invalid_frees++;
     report(h, op, ptr, why);
     return false;
 }
@@ -776,7 +784,8 @@ void ra_heap_reset(ra_heap *h)
     ensures \result == \null && errno == err; */
 static void *fail(ra_heap *h, int err)
 {
-    h->failed_requests++; /* a statistic: wraps after 2^64 failures */
+    if (h->failed_requests < SIZE_MAX) /* a statistic: saturates rather than wraps */
+        h->failed_requests++;
     errno = err;
     return NULL;
 }
@@ -918,7 +927,8 @@ void *ra_heap_realloc(ra_heap *h, void *ptr, size_t size)
         if (h->used_bytes > h->peak_used_bytes)
             h->peak_used_bytes = h->used_bytes;
         h->meta[u].next = (int32_t)((size_t)new_units * UNIT - size); /* 0 .. 16 */
-        h->realloc_in_place++;
+        if (h->realloc_in_place < SIZE_MAX)
+            h->realloc_in_place++;
         POISON(ptr, (size_t)(old_units > new_units ? old_units : new_units) * UNIT);
         UNPOISON(ptr, size);
         return ptr;
@@ -930,7 +940,8 @@ void *ra_heap_realloc(ra_heap *h, void *ptr, size_t size)
     memcpy(q, ptr, keep < size ? keep : size);
     unmark_live(h, u);
     release(h, u);
-    h->realloc_moved++;
+    if (h->realloc_moved < SIZE_MAX)
+        h->realloc_moved++;
     return q;
 }
 
@@ -983,6 +994,9 @@ const char *ra_status_str(ra_status s)
     return "unknown status";
 }
 
+/*@ requires unit_out == \null || \valid(unit_out);
+    assigns *unit_out;
+    ensures \result == s; */
 static ra_status fault(size_t *unit_out, ra_status s, size_t unit)
 {
     if (unit_out != NULL)

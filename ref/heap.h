@@ -205,26 +205,33 @@ ra_status ra_heap_init_split(ra_heap *h, ra_heap_unit *meta, size_t capacity, bo
                              void *arena, size_t bytes);
 
 /* Grow the arena by `bytes` (a multiple of 16) at its end, up to the capacity given at init.
- * The new space joins the last block if that is free. O(1). */
-/*@ requires ra_heap_ok(h);
-    ensures ra_heap_ok(h);
+ * The new space joins the last block if that is free. O(1). A NULL heap or a size that is not a
+ * multiple of 16 gives RA_EINVAL_ARG, room beyond the capacity RA_ETOOLARGE; both change nothing. */
+/*@ requires h == \null || ra_heap_ok(h);
+    ensures h != \null ==> ra_heap_ok(h);
+    behavior null_heap:
+      assumes h == \null;
+      assigns \nothing;
+      ensures \result == RA_EINVAL_ARG;
     behavior bad_size:
-      assumes bytes % 16 != 0;
+      assumes h != \null && bytes % 16 != 0;
       assigns \nothing;
       ensures \result == RA_EINVAL_ARG;
     behavior nothing:
-      assumes bytes == 0;
+      assumes h != \null && bytes == 0;
       assigns \nothing;
       ensures \result == RA_OK;
     behavior too_large:
-      assumes bytes % 16 == 0 && bytes / 16 > h->capacity - h->units;
+      assumes h != \null && bytes % 16 == 0 && bytes / 16 > h->capacity - h->units;
       assigns \nothing;
       ensures \result == RA_ETOOLARGE;
     behavior ok:
-      assumes bytes % 16 == 0 && 0 < bytes / 16 <= h->capacity - h->units;
+      assumes h != \null && bytes % 16 == 0 && 0 < bytes / 16 <= h->capacity - h->units;
       assigns h->units, h->meta[0 .. h->capacity], h->heads[0 .. 27][0 .. 15],
               h->sl_bitmap[0 .. 27], h->fl_bitmap, h->free_units, h->free_blocks;
-      ensures \result == RA_OK && h->units == \old(h->units) + bytes / 16;
+      // (the guard inside \old: E-ACSL evaluates \old at entry even when this behaviour does
+      // not apply, and h may be NULL then)
+      ensures \result == RA_OK && h->units == \old(h == \null ? 0 : h->units) + bytes / 16;
     complete behaviors; disjoint behaviors; */
 ra_status ra_heap_extend(ra_heap *h, size_t bytes);
 
