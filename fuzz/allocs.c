@@ -81,7 +81,7 @@ static void selftest(unsigned kind)
     case 11: s.meta[s.units].prev = ua; break;
     case 12: {
         ra_heap x;
-        ra_heap_unit m[8];
+        ra_heap_unit m[9]; /* capacity 8 + sentinel, as the contract asks */
         FZ_UNPOISON(scratch, sizeof scratch);
         int bad = ra_heap_init(NULL, scratch, 64) == RA_OK || ra_heap_init(&x, NULL, 64) == RA_OK ||
                   ra_heap_init(&x, scratch + 1, 4096) == RA_OK ||
