@@ -15,7 +15,8 @@
 #              (callee postconditions into the next callee's preconditions) is propositional.
 #   <name>     only the goals labelled <name> (postconditions and hint assertions), with <name>
 #              and the components its proof needs transparent, the others opaque.
-#   lemmas     (with the first function) the lemmas, everything transparent.
+#   lemmas     (the word `lemmas` in place of a function) every lemma, everything transparent;
+#              then the bitmap lemmas once more with the bit predicate opaque.
 # Extra frama-c arguments: HEAP_WP_ARGS (for example "-wp-timeout 20").
 set -u
 out=$1; shift
