@@ -244,6 +244,24 @@ size_t ra_heap_class_round(size_t units)
 
 /* ---- block predicates and list operations ------------------------------------------------- */
 
+/* The statistics counters are not part of the proved invariant (ra_heap_check compares them with
+ * the blocks at run time; proofs/README-heap.md). They saturate instead of wrapping, so that no
+ * counter update is an unsigned overflow whatever their values; on a well-formed heap they stay
+ * below units * 16 and are exact. */
+/*@ assigns \nothing;
+    ensures \result == (a <= SIZE_MAX - b ? a + b : SIZE_MAX); */
+static inline size_t sat_add(size_t a, size_t b)
+{
+    return a <= SIZE_MAX - b ? a + b : SIZE_MAX;
+}
+
+/*@ assigns \nothing;
+    ensures \result == (a >= b ? a - b : 0); */
+static inline size_t sat_sub(size_t a, size_t b)
+{
+    return a >= b ? a - b : 0;
+}
+
 /*@ requires ra_heap_mem(h) && u <= h->units;
     assigns \nothing;
     ensures \result <==> (h->meta[u].size != 0 && h->meta[u].back != -2); */
@@ -253,15 +271,17 @@ static inline bool is_free(const ra_heap *h, uint32_t u)
 }
 
 /* Put free-to-be block u (out of every list) at the head of its class list and mark it free.
- * x is the other block that may be out of the lists. */
-/*@ requires ra_wf(h, u, x) && ra_start(h, u) && u != x;
+ * Ghosts: x is the other block that may be out of the lists; z is the live block whose recorded
+ * slack may be stale (resize_in_place sets it afterwards), or u itself, or NONE. */
+/*@ requires ra_heap_mem(h) && ra_tiling(h) && ra_beyond(h) && ra_bitmaps(h);
+    requires ra_heads(h, u, x) && ra_links(h, u, x) && ra_merged(h, u, x) && ra_slack(h, z);
+    requires ra_start(h, u) && u != x;
     requires ra_end(h, u) < h->units && ra_end(h, u) != x ==> !ra_free(h, ra_end(h, u));
     requires u != 0 && h->meta[u].prev != x ==> !ra_free(h, h->meta[u].prev);
-    requires h->free_blocks < SIZE_MAX && h->free_units <= SIZE_MAX - h->meta[u].size;
-    assigns h->meta[u].next, h->meta[u].back,
-            h->meta[h->heads[ra_cf(h->meta[u].size)][ra_cs(h->meta[u].size)]].back,
-            h->heads[ra_cf(h->meta[u].size)][ra_cs(h->meta[u].size)],
-            h->sl_bitmap[ra_cf(h->meta[u].size)], h->fl_bitmap, h->free_units, h->free_blocks;
+    // (assigns stated by range: callers then need no list fact to discharge their own)
+    assigns h->meta[0 .. h->units].next, h->meta[0 .. h->units].back,
+            h->heads[0 .. 27][0 .. 15], h->sl_bitmap[0 .. 27], h->fl_bitmap, h->free_units,
+            h->free_blocks;
     ensures mem: ra_heap_mem(h);
     ensures tiling: ra_tiling(h);
     ensures beyond: ra_beyond(h);
@@ -269,12 +289,12 @@ static inline bool is_free(const ra_heap *h, uint32_t u)
     ensures links: ra_links(h, x, 0xffffffff);
     ensures bitmaps: ra_bitmaps(h);
     ensures merged: ra_merged(h, x, 0xffffffff);
-    ensures slack: ra_slack(h, x);
+    ensures slack: ra_slack(h, z == u ? 0xffffffff : z);
     ensures listed: ra_free(h, u) && h->meta[u].back == -1;
     ensures shape: ra_same_shape{Old, Here}(h);
     ensures live_kept: ra_live_kept{Old, Here}(h, u);
     ensures state_kept: ra_state_kept{Old, Here}(h, u); */
-static inline void list_insert(ra_heap *h, uint32_t u) /*@ ghost (uint32_t x) */
+static inline void list_insert(ra_heap *h, uint32_t u) /*@ ghost (uint32_t x, uint32_t z) */
 {
     unsigned fl, sl;
     //@ assert tiling: h->meta[u].size <= 0x7fffffff;
@@ -290,8 +310,8 @@ static inline void list_insert(ra_heap *h, uint32_t u) /*@ ghost (uint32_t x) */
     h->heads[fl][sl] = (int32_t)u;
     h->sl_bitmap[fl] |= bit_of(sl);
     h->fl_bitmap |= bit_of(fl);
-    h->free_units += h->meta[u].size;
-    h->free_blocks++;
+    h->free_units = sat_add(h->free_units, h->meta[u].size);
+    h->free_blocks = sat_add(h->free_blocks, 1);
     /* What changed, as frame facts; spec/heap_list_lemmas.acsl turns them into the invariant. */
     //@ assert frame_links: ra_links_kept{Pre, Here}(h, u, head);
     //@ assert frame_heads: ra_heads_kept{Pre, Here}(h, fl, sl);
@@ -306,10 +326,10 @@ static inline void list_insert(ra_heap *h, uint32_t u) /*@ ghost (uint32_t x) */
 
 /* Take free block u out of its list. Its own record is unchanged (its links become stale). */
 /*@ requires ra_heap_ok(h) && ra_free(h, u);
-    requires h->free_blocks >= 1 && h->free_units >= h->meta[u].size;
-    assigns h->meta[h->meta[u].back].next, h->meta[h->meta[u].next].back,
-            h->heads[ra_cf(h->meta[u].size)][ra_cs(h->meta[u].size)],
-            h->sl_bitmap[ra_cf(h->meta[u].size)], h->fl_bitmap, h->free_units, h->free_blocks;
+    // (assigns stated by range: callers then need no list fact to discharge their own)
+    assigns h->meta[0 .. h->units].next, h->meta[0 .. h->units].back,
+            h->heads[0 .. 27][0 .. 15], h->sl_bitmap[0 .. 27], h->fl_bitmap, h->free_units,
+            h->free_blocks;
     ensures mem: ra_heap_mem(h);
     ensures tiling: ra_tiling(h);
     ensures beyond: ra_beyond(h);
@@ -347,8 +367,8 @@ static inline void list_remove(ra_heap *h, uint32_t u)
         if (h->sl_bitmap[fl] == 0)
             h->fl_bitmap &= ~bit_of(fl);
     }
-    h->free_units -= h->meta[u].size;
-    h->free_blocks--;
+    h->free_units = sat_sub(h->free_units, h->meta[u].size);
+    h->free_blocks = sat_sub(h->free_blocks, 1);
     //@ assert frame_all: ra_removed{Pre, Here}(h, u, fl, sl);
     //@ assert frame_state: ra_state_kept{Pre, Here}(h, 0xffffffff);
     //@ assert frame_old: h->heads[fl][sl] != -1 ==> old_head != -1;
@@ -388,7 +408,9 @@ static inline uint32_t find_fit(const ra_heap *h, size_t units)
  * The rest's right neighbour is never free here: callers cut blocks that were free (so their
  * neighbours are not) or merge the rest themselves (resize_in_place). */
 /*@ requires ra_wf(h, u, 0xffffffff) && ra_start(h, u) && 0 < units < h->meta[u].size;
-    assigns h->meta[u].size, h->meta[u + units], h->meta[u + h->meta[u].size].prev;
+    // (assigns by range and field, as for the list helpers: callers compare like with like)
+    assigns h->meta[0 .. h->units].size, h->meta[0 .. h->units].prev, h->meta[0 .. h->units].next,
+            h->meta[0 .. h->units].back;
     ensures rest: \result == u + units;
     ensures mem: ra_heap_mem(h);
     ensures tiling: ra_tiling(h);
@@ -437,16 +459,18 @@ static inline uint32_t split(ra_heap *h, uint32_t u, uint32_t units)
 /*@ requires ra_wf(h, x, y) && ra_start(h, u) && v == ra_end(h, u) && ra_start(h, v);
     requires u == x || u == y || ra_live(h, u);
     requires v == x || v == y || ra_live(h, v);
-    assigns h->meta[u].size, h->meta[v], h->meta[v + h->meta[v].size].prev;
+    // (assigns by range and field, as for the list helpers: callers compare like with like)
+    assigns h->meta[0 .. h->units].size, h->meta[0 .. h->units].prev, h->meta[0 .. h->units].next,
+            h->meta[0 .. h->units].back;
     ensures mem: ra_heap_mem(h);
     ensures tiling: ra_tiling(h);
     ensures beyond: ra_beyond(h);
-    ensures heads: ra_heads(h, ra_unexclude(x, v), ra_unexclude(y, v));
-    ensures links: ra_links(h, ra_unexclude(x, v), ra_unexclude(y, v));
+    ensures heads: ra_heads(h, (x == v ? 0xffffffff : x), (y == v ? 0xffffffff : y));
+    ensures links: ra_links(h, (x == v ? 0xffffffff : x), (y == v ? 0xffffffff : y));
     ensures bitmaps: ra_bitmaps(h);
-    ensures merged: ra_merged(h, ra_unexclude(x, v), ra_unexclude(y, v));
-    ensures slack: ra_slack(h, ra_unexclude(x, v));
-    ensures ends: ra_end(h, u) == \old(ra_end(h, v)) && ra_start(h, u);
+    ensures merged: ra_merged(h, (x == v ? 0xffffffff : x), (y == v ? 0xffffffff : y));
+    ensures slack: ra_slack(h, (x == v ? 0xffffffff : x));
+    ensures ends: ra_end(h, u) == \old(ra_end(h, v)) && ra_start(h, u) && h->meta[v].size == 0;
     ensures u_kept: h->meta[u].prev == \old(h->meta[u].prev) &&
                     h->meta[u].next == \old(h->meta[u].next) &&
                     h->meta[u].back == \old(h->meta[u].back);
@@ -457,7 +481,10 @@ static inline void absorb_next(ra_heap *h, uint32_t u, uint32_t v) /*@ ghost (ui
     //@ assert tiling: v + vsize <= h->units;
     h->meta[v + vsize].prev = u;
     h->meta[u].size += vsize;
-    h->meta[v] = (ra_heap_unit){0, 0, 0, 0};
+    h->meta[v].size = 0; /* v's record becomes interior: zero, field by field (see assigns) */
+    h->meta[v].prev = 0;
+    h->meta[v].next = 0;
+    h->meta[v].back = 0;
     /* What changed; spec/heap_merge_lemmas.acsl turns it into the invariant. */
     //@ assert frame: ra_absorb_frame{Pre, Here}(h, u, v, x, y);
     //@ assert post_tiling: ra_tiling(h);
@@ -468,7 +495,8 @@ static inline void absorb_next(ra_heap *h, uint32_t u, uint32_t v) /*@ ghost (ui
     //@ assert post_slack: ra_slack(h, ra_unexclude(x, v));
 }
 
-/*@ requires ra_heap_mem(h) && u < h->units;
+/* The address of unit u; u == units (the end of the arena) too, for extend. */
+/*@ requires ra_heap_mem(h) && u <= h->units;
     assigns \nothing;
     ensures \result == h->base + u * 16; */
 static inline unsigned char *ptr_of(const ra_heap *h, uint32_t u)
@@ -478,8 +506,6 @@ static inline unsigned char *ptr_of(const ra_heap *h, uint32_t u)
 
 /* Block u (out of every list) becomes live with a request of req bytes. */
 /*@ requires ra_wf(h, u, 0xffffffff) && ra_start(h, u) && req <= h->meta[u].size * 16 <= req + 16;
-    requires h->live_units <= SIZE_MAX - h->meta[u].size && h->live_blocks < SIZE_MAX &&
-             h->used_bytes <= SIZE_MAX - req;
     assigns h->meta[u].back, h->meta[u].next, h->live_units, h->live_blocks, h->used_bytes,
             h->peak_used_bytes;
     ensures ra_heap_ok(h) && ra_live(h, u); */
@@ -488,9 +514,9 @@ static inline void mark_live(ra_heap *h, uint32_t u, size_t req)
     size_t bytes = (size_t)h->meta[u].size * UNIT;
     h->meta[u].back = LIVE;
     h->meta[u].next = (int32_t)(bytes - req); /* 0 .. 16: blocks are cut to the request */
-    h->live_units += h->meta[u].size;
-    h->live_blocks++;
-    h->used_bytes += req;
+    h->live_units = sat_add(h->live_units, h->meta[u].size);
+    h->live_blocks = sat_add(h->live_blocks, 1);
+    h->used_bytes = sat_add(h->used_bytes, req);
     if (h->used_bytes > h->peak_used_bytes)
         h->peak_used_bytes = h->used_bytes;
     /* What changed; spec/heap_merge_lemmas.acsl turns it into the invariant. */
@@ -513,39 +539,51 @@ static inline size_t req_of(const ra_heap *h, uint32_t u)
 }
 
 /*@ requires ra_heap_ok(h) && ra_live(h, u);
-    requires h->live_units >= h->meta[u].size && h->live_blocks >= 1 &&
-             h->used_bytes >= h->meta[u].size * 16 - h->meta[u].next;
     assigns h->live_units, h->live_blocks, h->used_bytes; */
 static inline void unmark_live(ra_heap *h, uint32_t u)
 {
-    h->live_units -= h->meta[u].size;
-    h->live_blocks--;
-    h->used_bytes -= req_of(h, u);
+    h->live_units = sat_sub(h->live_units, h->meta[u].size);
+    h->live_blocks = sat_sub(h->live_blocks, 1);
+    h->used_bytes = sat_sub(h->used_bytes, req_of(h, u));
     POISON(ptr_of(h, u), (size_t)h->meta[u].size * UNIT);
 }
 
 /* Free block u (live-marked, in no list): merge with free neighbours, then list the result.
  *     [ p: free | u | v: free ]  ->  [ p: free (p + u + v) ] */
 /*@ requires ra_heap_ok(h) && ra_live(h, u);
-    assigns h->meta[0 .. h->units], h->heads[0 .. 27][0 .. 15], h->sl_bitmap[0 .. 27],
-            h->fl_bitmap, h->free_units, h->free_blocks;
-    ensures ra_heap_ok(h); */
+    assigns h->meta[0 .. h->units].size, h->meta[0 .. h->units].prev, h->meta[0 .. h->units].next,
+            h->meta[0 .. h->units].back,
+            h->heads[0 .. 27][0 .. 15], h->sl_bitmap[0 .. 27], h->fl_bitmap, h->free_units,
+            h->free_blocks;
+    ensures ra_heap_ok(h) && !ra_live(h, u); */
 static inline void release(ra_heap *h, uint32_t u)
 {
+    //@ ghost uint32_t z = NONE;
+    //@ assert tiling: ra_end(h, u) <= h->units && h->meta[h->units].size == 0;
     uint32_t v = u + h->meta[u].size;
     if (is_free(h, v)) {
+        //@ assert merged: ra_end(h, v) < h->units ==> !ra_free(h, ra_end(h, v));
         list_remove(h, v);
         absorb_next(h, u, v) /*@ ghost (v, NONE) */;
     }
     //@ assert ra_heap_ok(h) && ra_live(h, u);
-    //@ assert ra_end(h, u) < h->units ==> !ra_free(h, ra_end(h, u));
+    //@ assert merged: ra_end(h, u) < h->units ==> !ra_free(h, ra_end(h, u));
+    /*@ assert tiling: u == 0 ? h->meta[u].prev == 0xffffffff :
+          h->meta[u].prev < u && ra_start(h, h->meta[u].prev) && ra_end(h, h->meta[u].prev) == u; */
     uint32_t p = h->meta[u].prev;
     if (p != NONE && is_free(h, p)) {
+        //@ assert merged: p != 0 ==> !ra_free(h, h->meta[p].prev);
         list_remove(h, p);
         absorb_next(h, p, u) /*@ ghost (p, NONE) */;
         u = p;
+        //@ ghost z = p;
+    } else {
+        /* u is live, so excluding it from the lists asks nothing more */
+        //@ assert heads: ra_heads(h, u, 0xffffffff);
+        //@ assert links: ra_links(h, u, 0xffffffff);
+        //@ assert merged: ra_merged(h, u, 0xffffffff);
     }
-    list_insert(h, u) /*@ ghost (NONE) */;
+    list_insert(h, u) /*@ ghost (NONE, z) */;
 }
 
 /* ---- validation and reporting ------------------------------------------------------------ */
@@ -691,7 +729,7 @@ static void start_empty(ra_heap *h)
     h->meta[0] = (ra_heap_unit){h->units, NONE, 0, 0};
     h->meta[h->units] = (ra_heap_unit){0, 0, 0, 0};
     //@ assert ra_wf(h, 0, 0xffffffff);
-    list_insert(h, 0) /*@ ghost (NONE) */;
+    list_insert(h, 0) /*@ ghost (NONE, NONE) */;
     POISON(h->base, (size_t)h->units * UNIT);
 }
 
@@ -761,12 +799,12 @@ ra_status ra_heap_extend(ra_heap *h, size_t bytes)
         h->units = now;
         h->meta[now] = (ra_heap_unit){0, last, 0, 0};
         h->meta[last].size += (uint32_t)add;
-        list_insert(h, last) /*@ ghost (NONE) */;
+        list_insert(h, last) /*@ ghost (NONE, NONE) */;
     } else {
         h->meta[old] = (ra_heap_unit){(uint32_t)add, last, 0, 0};
         h->units = now;
         h->meta[now] = (ra_heap_unit){0, old, 0, 0};
-        list_insert(h, old) /*@ ghost (NONE) */;
+        list_insert(h, old) /*@ ghost (NONE, NONE) */;
     }
     return RA_OK;
 }
@@ -811,8 +849,13 @@ void *ra_heap_malloc(ra_heap *h, size_t size)
     if (u == NONE)
         return fail(h, ENOMEM);
     list_remove(h, u);
-    if (h->meta[u].size > units)
-        list_insert(h, split(h, u, (uint32_t)units)) /*@ ghost (u) */;
+    if (h->meta[u].size > units) {
+        uint32_t tail = split(h, u, (uint32_t)units);
+        //@ assert heads: ra_heads(h, tail, u);
+        //@ assert links: ra_links(h, tail, u);
+        //@ assert merged: ra_merged(h, tail, u);
+        list_insert(h, tail) /*@ ghost (u, u) */;
+    }
     mark_live(h, u, size);
     return ptr_of(h, u);
 }
@@ -838,11 +881,16 @@ void *ra_heap_aligned_alloc(ra_heap *h, size_t alignment, size_t size)
     if (gap != 0) {
         /* [ u: gap (free, listed) | v: aligned block ... ]; u's left neighbour is not free. */
         uint32_t v = split(h, u, gap);
-        list_insert(h, u) /*@ ghost (v) */;
+        list_insert(h, u) /*@ ghost (v, v) */;
         u = v;
     }
-    if (h->meta[u].size > units)
-        list_insert(h, split(h, u, (uint32_t)units)) /*@ ghost (u) */;
+    if (h->meta[u].size > units) {
+        uint32_t tail = split(h, u, (uint32_t)units);
+        //@ assert heads: ra_heads(h, tail, u);
+        //@ assert links: ra_links(h, tail, u);
+        //@ assert merged: ra_merged(h, tail, u);
+        list_insert(h, tail) /*@ ghost (u, u) */;
+    }
     mark_live(h, u, size);
     return ptr_of(h, u);
 }
@@ -878,27 +926,67 @@ size_t ra_heap_usable_size(const ra_heap *h, const void *ptr)
 #endif
 }
 
-/* Resize live block u to `units` units in place if possible (shrinking, or absorbing a free right
- * neighbour); the caller updates the request bookkeeping. */
+/* Resize live block u to `units` units in place if possible: absorb a free right neighbour (to
+ * grow, or so that a shrink's tail joins it), then cut u to size and list the tail. The caller
+ * updates the request bookkeeping (set_request): until then u's recorded slack may be stale,
+ * hence ra_wf(h, u, NONE) rather than ra_heap_ok(h) on success.
+ *     [ u | v: free ] -> [ u: units | tail: free ]      [ u | v: live ] -> [ u: units | tail: free ] */
 /*@ requires ra_heap_ok(h) && ra_live(h, u) && 1 <= units <= 0x7fffffff;
-    assigns h->meta[0 .. h->units], h->heads[0 .. 27][0 .. 15], h->sl_bitmap[0 .. 27],
-            h->fl_bitmap, h->free_units, h->free_blocks;
+    assigns h->meta[0 .. h->units].size, h->meta[0 .. h->units].prev, h->meta[0 .. h->units].next,
+            h->meta[0 .. h->units].back,
+            h->heads[0 .. 27][0 .. 15], h->sl_bitmap[0 .. 27], h->fl_bitmap, h->free_units,
+            h->free_blocks;
     ensures \result ==> ra_wf(h, u, 0xffffffff) && ra_live(h, u) && h->meta[u].size == units;
     ensures !\result ==> ra_heap_ok(h) && h->meta[u] == \old(h->meta[u]); */
 static bool resize_in_place(ra_heap *h, uint32_t u, uint32_t units)
 {
     uint32_t size = h->meta[u].size;
-    if (units > size) {
-        uint32_t v = u + size;
-        if (!is_free(h, v) || h->meta[v].size < units - size)
-            return false;
+    //@ assert tiling: u + size <= h->units;
+    uint32_t v = u + size;
+    bool right = is_free(h, v);
+    if (units == size || (units > size && (!right || h->meta[v].size < units - size))) {
+        //@ assert slack: ra_slack(h, u);
+        //@ assert heads: ra_heads(h, u, 0xffffffff);
+        //@ assert links: ra_links(h, u, 0xffffffff);
+        //@ assert merged: ra_merged(h, u, 0xffffffff);
+        return units == size;
+    }
+    if (right) {
+        //@ assert merged: ra_end(h, v) < h->units ==> !ra_free(h, ra_end(h, v));
         list_remove(h, v);
         absorb_next(h, u, v) /*@ ghost (v, NONE) */;
-        size = h->meta[u].size;
+    } else {
+        //@ assert merged: ra_end(h, u) < h->units ==> !ra_free(h, ra_end(h, u));
     }
-    if (size > units)
-        release(h, split(h, u, units)); /* the tail may merge with a free right neighbour */
+    //@ assert slack: ra_slack(h, u);
+    //@ assert heads: ra_heads(h, u, 0xffffffff);
+    //@ assert links: ra_links(h, u, 0xffffffff);
+    //@ assert merged: ra_merged(h, u, 0xffffffff);
+    if (h->meta[u].size > units) {
+        uint32_t tail = split(h, u, units);
+        //@ assert heads: ra_heads(h, tail, u);
+        //@ assert links: ra_links(h, tail, u);
+        //@ assert merged: ra_merged(h, tail, u);
+        list_insert(h, tail) /*@ ghost (u, u) */;
+    }
     return true;
+}
+
+/* Live block u records a request of req bytes (its slack: 0 .. 16 bytes, blocks are cut to the
+ * request). */
+/*@ requires ra_wf(h, u, 0xffffffff) && ra_live(h, u) &&
+             req <= h->meta[u].size * 16 <= req + 16;
+    assigns h->meta[u].next;
+    ensures ra_heap_ok(h) && ra_live(h, u);
+    ensures h->meta[u].next == h->meta[u].size * 16 - req; */
+static inline void set_request(ra_heap *h, uint32_t u, size_t req)
+{
+    h->meta[u].next = (int32_t)((size_t)h->meta[u].size * UNIT - req);
+    //@ assert frame: ra_mark_frame{Pre, Here}(h, u);
+    //@ assert post_heads: ra_heads(h, 0xffffffff, 0xffffffff);
+    //@ assert post_links: ra_links(h, 0xffffffff, 0xffffffff);
+    //@ assert post_merged: ra_merged(h, 0xffffffff, 0xffffffff);
+    //@ assert post_slack: ra_slack(h, 0xffffffff);
 }
 
 void *ra_heap_realloc(ra_heap *h, void *ptr, size_t size)
@@ -922,11 +1010,11 @@ void *ra_heap_realloc(ra_heap *h, void *ptr, size_t size)
     uint32_t old_units = h->meta[u].size;
     if (resize_in_place(h, u, (uint32_t)units)) {
         uint32_t new_units = h->meta[u].size;
-        h->live_units = h->live_units - old_units + new_units;
-        h->used_bytes = h->used_bytes - old_req + size;
+        h->live_units = sat_add(sat_sub(h->live_units, old_units), new_units);
+        h->used_bytes = sat_add(sat_sub(h->used_bytes, old_req), size);
         if (h->used_bytes > h->peak_used_bytes)
             h->peak_used_bytes = h->used_bytes;
-        h->meta[u].next = (int32_t)((size_t)new_units * UNIT - size); /* 0 .. 16 */
+        set_request(h, u, size);
         if (h->realloc_in_place < SIZE_MAX)
             h->realloc_in_place++;
         POISON(ptr, (size_t)(old_units > new_units ? old_units : new_units) * UNIT);
