@@ -129,10 +129,10 @@ static inline bool class_search(size_t units, unsigned *fl, unsigned *sl);
 /*@ requires ra_heap_mem(h) && \valid(off);
     assigns *off;
     behavior inside:
-      assumes ra_ptr_in(h, (unsigned char *)ptr);
-      ensures \result && *off == (unsigned char *)ptr - h->base;
+      assumes ra_ptr_in(h, ptr);
+      ensures \result && *off == \offset(ptr) - \offset(h->base);
     behavior outside:
-      assumes !ra_ptr_in(h, (unsigned char *)ptr);
+      assumes !ra_ptr_in(h, ptr);
       ensures !\result;
     complete behaviors; disjoint behaviors; */
 static inline bool locate(const ra_heap *h, const void *ptr, size_t *off);
@@ -239,7 +239,12 @@ size_t ra_heap_class_round(size_t units)
     //@ assert step >= 1;
     if (units > SIZE_MAX - (step - 1u))
         return SIZE_MAX;
-    return (units + step - 1u) / step * step;
+    /* units + (step - 1), not units + step - 1: the same value, but the latter's intermediate
+     * units + step wraps around when units == SIZE_MAX - (step - 1) (harmless for unsigned
+     * arithmetic, yet an unsigned-overflow goal for WP). */
+    size_t up = units + (step - 1u);
+    //@ assert round: (size_t)(up / step) == up / step && up / step * step <= up;
+    return up / step * step;
 }
 
 /* ---- block predicates and list operations ------------------------------------------------- */
@@ -369,6 +374,13 @@ static inline void list_remove(ra_heap *h, uint32_t u)
     }
     h->free_units = sat_sub(h->free_units, h->meta[u].size);
     h->free_blocks = sat_sub(h->free_blocks, 1);
+    /* The frame in pieces (one goal for everything took 6-7 s: brittle at the limit). */
+    //@ assert frame_shape: ra_same_shape{Pre, Here}(h);
+    /*@ assert frame_next: \forall integer i; 0 <= i <= \at(h->units, Pre) ==>
+          h->meta[i].next == (back != -1 && i == back ? next : \at(h->meta[i].next, Pre)); */
+    /*@ assert frame_back: \forall integer i; 0 <= i <= \at(h->units, Pre) ==>
+          h->meta[i].back == (next != -1 && i == next ? back : \at(h->meta[i].back, Pre)); */
+    //@ assert frame_heads: ra_heads_kept{Pre, Here}(h, fl, sl);
     //@ assert frame_all: ra_removed{Pre, Here}(h, u, fl, sl);
     //@ assert frame_state: ra_state_kept{Pre, Here}(h, 0xffffffff);
     //@ assert frame_old: h->heads[fl][sl] != -1 ==> old_head != -1;
@@ -526,6 +538,14 @@ static inline void mark_live(ra_heap *h, uint32_t u, size_t req)
     //@ assert post_links: ra_links(h, 0xffffffff, 0xffffffff);
     //@ assert post_merged: ra_merged(h, 0xffffffff, 0xffffffff);
     //@ assert post_slack: ra_slack(h, 0xffffffff);
+    /* The counters are size_t, the bitmaps uint64_t: one memory variable in WP's Typed model, so
+     * the (opaque) bitmap component needs its own goal to carry over the counter writes. */
+    /*@ assert frame_bits: h->fl_bitmap == \at(h->fl_bitmap, Pre) &&
+          \forall integer f; 0 <= f < 28 ==> h->sl_bitmap[f] == \at(h->sl_bitmap[f], Pre); */
+    //@ assert bitmaps: \forall integer f; 0 <= f < 28 ==> ra_sl_word(h, f);
+    //@ assert bitmaps: \forall integer f; 0 <= f < 28 ==> (ra_bit(h->fl_bitmap, f) <==> h->sl_bitmap[f] != 0);
+    //@ assert bitmaps: \forall integer k; 28 <= k < 64 ==> !ra_bit(h->fl_bitmap, k);
+    //@ assert bitmaps: ra_bitmaps(h);
     UNPOISON(ptr_of(h, u), req);
     MSAN_FRESH(ptr_of(h, u), req);
 }
@@ -542,6 +562,8 @@ static inline size_t req_of(const ra_heap *h, uint32_t u)
     assigns h->live_units, h->live_blocks, h->used_bytes; */
 static inline void unmark_live(ra_heap *h, uint32_t u)
 {
+    /* req_of needs the recorded slack to fit the block: the slack component of the invariant. */
+    //@ assert slack: 0 <= h->meta[u].next <= h->meta[u].size * 16;
     h->live_units = sat_sub(h->live_units, h->meta[u].size);
     h->live_blocks = sat_sub(h->live_blocks, 1);
     h->used_bytes = sat_sub(h->used_bytes, req_of(h, u));
@@ -590,13 +612,20 @@ static inline void release(ra_heap *h, uint32_t u)
 
 /* Why ptr is not a live block of h, or NULL when it is. Sets *unit for a live block. The only
  * pointer-to-integer conversion is in locate(). */
-/*@ requires ra_heap_ok(h) && \valid(unit) && \separated(unit, h);
+/*@ requires ra_heap_ok(h) && \valid(unit) &&
+             \separated(unit, h) && \separated(unit, h->meta + (0 .. h->capacity));
     assigns *unit;
     behavior live:
-      assumes \exists integer u; ra_live(h, u) && (unsigned char *)ptr == h->base + u * 16;
-      ensures \result == \null && ra_live(h, *unit) && (unsigned char *)ptr == h->base + *unit * 16;
+      assumes \exists integer u; ra_live(h, u) &&
+        \base_addr(ptr) == \base_addr(h->base) &&
+        \offset(ptr) == \offset(h->base) + u * 16;
+      ensures \result == \null && ra_live(h, *unit) &&
+        \base_addr(ptr) == \base_addr(h->base) &&
+        \offset(ptr) == \offset(h->base) + *unit * 16;
     behavior invalid:
-      assumes !\exists integer u; ra_live(h, u) && (unsigned char *)ptr == h->base + u * 16;
+      assumes !\exists integer u; ra_live(h, u) &&
+        \base_addr(ptr) == \base_addr(h->base) &&
+        \offset(ptr) == \offset(h->base) + u * 16;
       ensures \result != \null;
     complete behaviors; disjoint behaviors; */
 static inline const char *invalid_reason(const ra_heap *h, const void *ptr, uint32_t *unit)
@@ -640,14 +669,21 @@ static void report(ra_heap *h, const char *op, const void *ptr, const char *why)
 static void report(ra_heap *h, const char *op, const void *ptr, const char *why);
 #endif
 
-/*@ requires ra_heap_ok(h) && \valid(unit) && \separated(unit, h);
+/*@ requires ra_heap_ok(h) && \valid(unit) &&
+             \separated(unit, h) && \separated(unit, h->meta + (0 .. h->capacity));
     assigns *unit, h->invalid_frees;
     behavior live:
-      assumes \exists integer u; ra_live(h, u) && (unsigned char *)ptr == h->base + u * 16;
-      ensures \result && ra_live(h, *unit) && (unsigned char *)ptr == h->base + *unit * 16;
+      assumes \exists integer u; ra_live(h, u) &&
+        \base_addr(ptr) == \base_addr(h->base) &&
+        \offset(ptr) == \offset(h->base) + u * 16;
+      ensures \result && ra_live(h, *unit) &&
+        \base_addr(ptr) == \base_addr(h->base) &&
+        \offset(ptr) == \offset(h->base) + *unit * 16;
       ensures h->invalid_frees == \old(h->invalid_frees);
     behavior invalid:
-      assumes !\exists integer u; ra_live(h, u) && (unsigned char *)ptr == h->base + u * 16;
+      assumes !\exists integer u; ra_live(h, u) &&
+        \base_addr(ptr) == \base_addr(h->base) &&
+        \offset(ptr) == \offset(h->base) + u * 16;
       ensures !\result;
     complete behaviors; disjoint behaviors; */
 static inline bool validate(ra_heap *h, const void *ptr, const char *op, uint32_t *unit)
@@ -671,6 +707,31 @@ void ra_heap_set_error_handler(ra_heap *h, ra_heap_error_fn fn, void *ctx)
 {
     h->on_error = fn;
     h->on_error_ctx = ctx;
+    /* The handler is a pointer, as are meta and base: in WP's Typed model both writes change the
+     * memory variable that every invariant component reads h->meta and h->base from. Each
+     * component carries over in its own configuration (proofs/heap_prove.sh); the postcondition
+     * is then their conjunction. */
+    //@ assert tiling: ra_til_ends(h) && ra_til_fit(h) && ra_til_back(h);
+    //@ assert tiling: ra_til_next(h);
+    //@ assert tiling: ra_til_prev(h);
+    //@ assert tiling: ra_til_interior(h);
+    //@ assert tiling: ra_tiling(h);
+    //@ assert beyond: ra_beyond(h);
+    //@ assert heads: ra_heads(h, 0xffffffff, 0xffffffff);
+    //@ assert links: \forall integer u; ra_free(h, u) ==> ra_class_ok(h->meta[u].size);
+    /*@ assert links: \forall integer u; ra_free(h, u) ==>
+          h->meta[u].next == -1 ||
+          (ra_free(h, h->meta[u].next) && h->meta[h->meta[u].next].back == u &&
+           ra_same_class(h, u, h->meta[u].next)); */
+    /*@ assert links: \forall integer u; ra_free(h, u) ==>
+          (h->meta[u].back == -1 ?
+             h->heads[ra_cf(h->meta[u].size)][ra_cs(h->meta[u].size)] == u :
+            (ra_free(h, h->meta[u].back) && h->meta[h->meta[u].back].next == u &&
+             ra_same_class(h, u, h->meta[u].back))); */
+    //@ assert links: ra_links(h, 0xffffffff, 0xffffffff);
+    //@ assert bitmaps: ra_bitmaps(h);
+    //@ assert merged: ra_merged(h, 0xffffffff, 0xffffffff);
+    //@ assert slack: ra_slack(h, 0xffffffff);
 }
 
 /* ---- set-up --------------------------------------------------------------------------------- */
@@ -919,6 +980,8 @@ size_t ra_heap_usable_size(const ra_heap *h, const void *ptr)
     uint32_t u;
     if (ptr == NULL || invalid_reason(h, ptr, &u) != NULL)
         return 0;
+    /* The live behaviour's lower bound needs the recorded slack to be non-negative. */
+    //@ assert slack: 0 <= h->meta[u].next <= h->meta[u].size * 16;
 #ifdef RA_ASAN
     return req_of(h, u);
 #else

@@ -268,13 +268,18 @@ void *ra_heap_malloc(ra_heap *h, size_t size);
       assigns \nothing;
     behavior live:
       assumes ptr != \null;
-      assumes \exists integer u; ra_live(h, u) && (unsigned char *)ptr == h->base + u * 16;
+      assumes \exists integer u; ra_live(h, u) &&
+        \base_addr(ptr) == \base_addr(h->base) &&
+        \offset(ptr) == \offset(h->base) + u * 16;
       ensures h->invalid_frees == \old(h->invalid_frees);
       ensures \forall integer u; \at(ra_live(h, u), Pre) &&
-        (unsigned char *)ptr == h->base + u * 16 ==> !ra_live(h, u);
+        \base_addr(ptr) == \base_addr(h->base) &&
+        \offset(ptr) == \offset(h->base) + u * 16 ==> !ra_live(h, u);
     behavior invalid:
       assumes ptr != \null;
-      assumes !\exists integer u; ra_live(h, u) && (unsigned char *)ptr == h->base + u * 16;
+      assumes !\exists integer u; ra_live(h, u) &&
+        \base_addr(ptr) == \base_addr(h->base) &&
+        \offset(ptr) == \offset(h->base) + u * 16;
       assigns h->invalid_frees;
     complete behaviors; disjoint behaviors; */
 void ra_heap_free(ra_heap *h, void *ptr);
@@ -325,12 +330,18 @@ void *ra_heap_aligned_alloc(ra_heap *h, size_t alignment, size_t size);
       ensures \result == 0;
     behavior live:
       assumes ptr != \null;
-      assumes \exists integer u; ra_live(h, u) && (unsigned char *)ptr == h->base + u * 16;
-      ensures \forall integer u; ra_live(h, u) && (unsigned char *)ptr == h->base + u * 16 ==>
+      assumes \exists integer u; ra_live(h, u) &&
+        \base_addr(ptr) == \base_addr(h->base) &&
+        \offset(ptr) == \offset(h->base) + u * 16;
+      ensures \forall integer u; ra_live(h, u) &&
+        \base_addr(ptr) == \base_addr(h->base) &&
+        \offset(ptr) == \offset(h->base) + u * 16 ==>
         h->meta[u].size * 16 - h->meta[u].next <= \result <= h->meta[u].size * 16;
     behavior invalid:
       assumes ptr != \null;
-      assumes !\exists integer u; ra_live(h, u) && (unsigned char *)ptr == h->base + u * 16;
+      assumes !\exists integer u; ra_live(h, u) &&
+        \base_addr(ptr) == \base_addr(h->base) &&
+        \offset(ptr) == \offset(h->base) + u * 16;
       ensures \result == 0;
     complete behaviors; disjoint behaviors; */
 size_t ra_heap_usable_size(const ra_heap *h, const void *ptr);
@@ -339,7 +350,9 @@ size_t ra_heap_usable_size(const ra_heap *h, const void *ptr);
 /*@ requires h == \null || ra_heap_ok(h);
     assigns \nothing;
     ensures \result <==> h != \null && ptr != \null &&
-      \exists integer u; ra_live(h, u) && (unsigned char *)ptr == h->base + u * 16; */
+      \exists integer u; ra_live(h, u) &&
+        \base_addr(ptr) == \base_addr(h->base) &&
+        \offset(ptr) == \offset(h->base) + u * 16; */
 bool ra_heap_owns(const ra_heap *h, const void *ptr);
 
 /*@ requires ra_heap_ok(h) && \valid(out) && \separated(out, h);
