@@ -455,7 +455,12 @@ static inline uint32_t split(ra_heap *h, uint32_t u, uint32_t units)
     h->meta[rest].back = NIL;
     h->meta[u + size].prev = rest;
     h->meta[u].size = units;
-    /* What changed; spec/heap_split_lemmas.acsl turns it into the invariant. */
+    /* What changed, field by field; spec/heap_split_lemmas.acsl turns it into the invariant. */
+    //@ assert frame_h: h->units == \at(h->units, Pre) && h->capacity == \at(h->capacity, Pre);
+    //@ assert frame_size: ra_split_sizes{Pre, Here}(h, u, units, rest);
+    //@ assert frame_prev: ra_split_prevs{Pre, Here}(h, u, rest);
+    //@ assert frame_next: ra_nexts_set{Pre, Here}(h, rest, -1);
+    //@ assert frame_back: ra_backs_set{Pre, Here}(h, rest, -1);
     //@ assert frame: ra_split_frame{Pre, Here}(h, u, units, rest);
     //@ assert post_tiling: ra_tiling(h);
     //@ assert post_beyond: ra_beyond(h);
@@ -493,11 +498,18 @@ static inline void absorb_next(ra_heap *h, uint32_t u, uint32_t v) /*@ ghost (ui
     //@ assert tiling: v + vsize <= h->units;
     h->meta[v + vsize].prev = u;
     h->meta[u].size += vsize;
-    h->meta[v].size = 0; /* v's record becomes interior: zero, field by field (see assigns) */
+    /* v becomes interior: field by field (the same stores as a struct assignment), so that WP
+     * sees four field writes rather than a record store */
+    h->meta[v].size = 0;
     h->meta[v].prev = 0;
     h->meta[v].next = 0;
     h->meta[v].back = 0;
-    /* What changed; spec/heap_merge_lemmas.acsl turns it into the invariant. */
+    /* What changed, field by field; spec/heap_merge_lemmas.acsl turns it into the invariant. */
+    //@ assert frame_h: h->units == \at(h->units, Pre) && h->capacity == \at(h->capacity, Pre);
+    //@ assert frame_size: ra_absorb_sizes{Pre, Here}(h, u, v);
+    //@ assert frame_prev: ra_absorb_prevs{Pre, Here}(h, u, v);
+    //@ assert frame_next: ra_nexts_set{Pre, Here}(h, v, 0);
+    //@ assert frame_back: ra_backs_set{Pre, Here}(h, v, 0);
     //@ assert frame: ra_absorb_frame{Pre, Here}(h, u, v, x, y);
     //@ assert post_tiling: ra_tiling(h);
     //@ assert post_beyond: ra_beyond(h);
