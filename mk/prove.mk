@@ -110,6 +110,5 @@ eva-update:
 	@$(EVA_RUN) --update
 
 CHECK_STEPS += prove-check
-# `make eva` (about 1 minute, gated by proofs/eva.expected) is not yet a check step: it joins
-# once a full clean-clone CI run has been made with it.
+CHECK_STEPS += eva
 VERIFY_STEPS += prove

@@ -215,22 +215,22 @@ void *ra_pool_alloc(ra_pool *p);
 void ra_pool_free(ra_pool *p, void *ptr);
 
 /* True iff ptr is the start of a live block of p. O(1). */
-/*@ requires pool_inv(p);
+/*@ requires pool_inv_read(p);
     assigns \nothing;
     ensures \result <==> ptr != \null && live_ptr(p, (void *)ptr);
 */
 bool ra_pool_owns(const ra_pool *p, const void *ptr);
 
 /* Counts, O(1): blocks in total, live (allocated) and free; live + free == capacity. */
-/*@ requires pool_inv(p); assigns \nothing; ensures \result == p->capacity; */
+/*@ requires pool_inv_read(p); assigns \nothing; ensures \result == p->capacity; */
 size_t ra_pool_capacity(const ra_pool *p);
-/*@ requires pool_inv(p); assigns \nothing; ensures \result == p->capacity - p->nfree; */
+/*@ requires pool_inv_read(p); assigns \nothing; ensures \result == p->capacity - p->nfree; */
 size_t ra_pool_live(const ra_pool *p);
-/*@ requires pool_inv(p); assigns \nothing; ensures \result == p->nfree; */
+/*@ requires pool_inv_read(p); assigns \nothing; ensures \result == p->nfree; */
 size_t ra_pool_free_count(const ra_pool *p);
 
 /* Usable bytes of each block (block_size rounded up to block_align). O(1). */
-/*@ requires pool_inv(p); assigns \nothing; ensures \result == p->stride; */
+/*@ requires pool_inv_read(p); assigns \nothing; ensures \result == p->stride; */
 size_t ra_pool_block_size(const ra_pool *p);
 
 /* Verify the metadata invariant; RA_POOL_OK or the first fault (RA_POOL_EINVAL_ARG for NULL).

@@ -117,7 +117,7 @@ bool ra_rc_weak_is_nil(ra_rc_weak w)
     return w.slot == RA_RC_NONE;
 }
 
-/*@ requires rc_inv(t);
+/*@ requires rc_inv_read(t);
     assigns \nothing;
     ensures \result <==> rc_strong_live(t, r);
 */
@@ -126,7 +126,7 @@ static bool strong_live(const ra_rc_table *t, ra_rc r)
     return r.slot < t->capacity && t->slots[r.slot].gen == r.gen && t->slots[r.slot].strong > 0;
 }
 
-/*@ requires rc_inv(t);
+/*@ requires rc_inv_read(t);
     assigns \nothing;
     ensures \result <==> rc_weak_live(t, w);
 */

@@ -96,21 +96,33 @@ typedef struct ra_rc_table {
 #endif
 
 /* Set up t over slots[0 .. capacity): every slot free. heap is where payloads come from (it must
- * outlive the table). Returns false (t untouched) for NULL arguments or capacity 0 or above
- * RA_RC_MAX_SLOTS. O(capacity). Outside the proof (it builds the allocator table); it calls
- * ra_rc_init_with, which is proved. */
+ * outlive the table). Returns false (t untouched) for a NULL heap, else true. The contract asks
+ * for a valid t and slots and 0 < capacity <= RA_RC_MAX_SLOTS; outside it (NULL t or slots,
+ * capacity 0 or above RA_RC_MAX_SLOTS) the code also returns false with t untouched.
+ * O(capacity). Outside the proof (it builds the allocator table); it calls ra_rc_init_with,
+ * which is proved. */
 /*@ requires \valid(t) && \valid(slots + (0 .. capacity - 1)) && 0 < capacity <= RA_RC_MAX_SLOTS;
     requires \separated(t, slots + (0 .. capacity - 1));
     assigns *t, slots[0 .. capacity - 1];
-    ensures \result == \true;
-    ensures rc_inv(t) && t->capacity == capacity && t->slots == slots;
-    ensures \forall integer i; 0 <= i < capacity ==> slots[i].strong == 0 && slots[i].weak == 0;
+    behavior no_heap:
+      assumes heap == \null;
+      assigns \nothing;
+      ensures \result == \false;
+    behavior ok:
+      assumes heap != \null;
+      ensures \result == \true;
+      ensures rc_inv(t) && t->capacity == capacity && t->slots == slots;
+      ensures \forall integer i; 0 <= i < capacity ==>
+        slots[i].strong == 0 && slots[i].weak == 0;
+    complete behaviors;
+    disjoint behaviors;
 */
 bool ra_rc_init(ra_rc_table *t, ra_heap *heap, ra_rc_slot *slots, uint32_t capacity);
 
 /* The same with payloads from any allocator table (ra_track_allocator: the system allocator, a
  * heap, or a tracker through ra_track_as_allocator, which is how leaked cycles are found).
- * Returns false for a table without malloc or free, besides the cases of ra_rc_init. */
+ * Returns false (t untouched) for a table without malloc or free, and outside the contract as
+ * ra_rc_init does. */
 /*@ requires \valid(t) && \valid(slots + (0 .. capacity - 1)) && 0 < capacity <= RA_RC_MAX_SLOTS;
     requires \separated(t, slots + (0 .. capacity - 1));
     assigns *t, slots[0 .. capacity - 1];
@@ -296,7 +308,7 @@ ra_rc ra_rc_upgrade(ra_rc_table *t, ra_rc_weak w);
 void ra_rc_weak_drop(ra_rc_table *t, ra_rc_weak w);
 
 /* Strong count of r's box (0 if the box is gone or the handle nil). Never reports. */
-/*@ requires rc_inv(t);
+/*@ requires rc_inv_read(t);
     assigns \nothing;
     ensures r.slot < t->capacity && t->slots[r.slot].gen == r.gen ==>
             \result == t->slots[r.slot].strong;
@@ -305,21 +317,21 @@ void ra_rc_weak_drop(ra_rc_table *t, ra_rc_weak w);
 uint32_t ra_rc_strong_count(const ra_rc_table *t, ra_rc r);
 
 /* Weak handles to r's box (the implicit reference of the strong handles not counted). */
-/*@ requires rc_inv(t);
+/*@ requires rc_inv_read(t);
     assigns \nothing;
     ensures \result <= RA_RC_MAX_COUNT;
 */
 uint32_t ra_rc_weak_count(const ra_rc_table *t, ra_rc r);
 
 /* Strong count seen from a weak handle (0 once destroyed or for a stale handle). */
-/*@ requires rc_inv(t);
+/*@ requires rc_inv_read(t);
     assigns \nothing;
     ensures rc_weak_live(t, w) ==> \result == t->slots[w.slot].strong;
 */
 uint32_t ra_rc_weak_strong_count(const ra_rc_table *t, ra_rc_weak w);
 
 /* Slots in use (boxes whose memory is not yet freed). O(capacity): for leak checks. */
-/*@ requires rc_inv(t);
+/*@ requires rc_inv_read(t);
     assigns \nothing;
     ensures \result <= t->capacity;
 */

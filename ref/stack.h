@@ -130,7 +130,7 @@ void *ra_stack_push(ra_stack *s, size_t size, size_t align);
 */
 bool ra_stack_pop(ra_stack *s, const void *p);
 
-/*@ requires stack_inv(s);
+/*@ requires stack_inv_read(s);
     assigns \nothing;
     ensures \result.top == s->top && \result.count == s->count && stack_mark_ok(s, \result);
 */
@@ -152,11 +152,11 @@ ra_stack_mark ra_stack_mark_get(const ra_stack *s);
 bool ra_stack_release(ra_stack *s, ra_stack_mark m);
 
 /* Bytes in use (blocks and alignment padding), live blocks, highest top since init. */
-/*@ requires stack_inv(s); assigns \nothing; ensures \result == s->top; */
+/*@ requires stack_inv_read(s); assigns \nothing; ensures \result == s->top; */
 size_t ra_stack_used(const ra_stack *s);
-/*@ requires stack_inv(s); assigns \nothing; ensures \result == s->count; */
+/*@ requires stack_inv_read(s); assigns \nothing; ensures \result == s->count; */
 size_t ra_stack_count(const ra_stack *s);
-/*@ requires stack_inv(s); assigns \nothing; ensures \result == s->peak; */
+/*@ requires stack_inv_read(s); assigns \nothing; ensures \result == s->peak; */
 size_t ra_stack_peak(const ra_stack *s);
 
 #ifdef __cplusplus

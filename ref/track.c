@@ -32,7 +32,7 @@
 
 /* ---- outside the proof ----------------------------------------------------------------- */
 
-/*@ requires track_inv(t);
+/*@ requires track_inv_read(t);
     assigns \nothing;
     ensures \result < t->capacity;
 */
@@ -132,7 +132,7 @@ static size_t next_index(size_t i, size_t cap)
 }
 
 /* Index of p's entry, or RA_TRACK_NOTFOUND. */
-/*@ requires track_inv(t) && p != \null;
+/*@ requires track_inv_read(t) && p != \null;
     assigns \nothing;
     ensures \result == RA_TRACK_NOTFOUND || (0 <= \result < t->capacity && t->entries[\result].ptr == p);
 */

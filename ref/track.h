@@ -175,7 +175,7 @@ void ra_track_free(ra_track *t, void *ptr, const char *tag);
 void *ra_track_realloc(ra_track *t, void *ptr, size_t size, const char *tag);
 
 /* The recorded entry of a live block (NULL if ptr is not live). */
-/*@ requires track_inv(t);
+/*@ requires track_inv_read(t);
     assigns \nothing;
     ensures \result == \null || (\result->ptr == ptr && ptr != \null &&
             \exists integer i; 0 <= i < t->capacity && \result == t->entries + i);
@@ -183,16 +183,16 @@ void *ra_track_realloc(ra_track *t, void *ptr, size_t size, const char *tag);
 const ra_track_entry *ra_track_find(const ra_track *t, const void *ptr);
 
 /* Live blocks and their requested bytes. */
-/*@ requires track_inv(t); assigns \nothing; ensures \result == t->live; */
+/*@ requires track_inv_read(t); assigns \nothing; ensures \result == t->live; */
 size_t ra_track_live_count(const ra_track *t);
-/*@ requires track_inv(t); assigns \nothing; ensures \result == t->live_bytes; */
+/*@ requires track_inv_read(t); assigns \nothing; ensures \result == t->live_bytes; */
 size_t ra_track_live_bytes(const ra_track *t);
-/*@ requires track_inv(t); assigns \nothing; ensures \result == t->errors; */
+/*@ requires track_inv_read(t); assigns \nothing; ensures \result == t->errors; */
 size_t ra_track_error_count(const ra_track *t);
 
 /* Walk the table: every non-empty entry is found by its probe sequence, the count and bytes agree.
  * True when consistent. O(capacity). */
-/*@ requires track_inv(t);
+/*@ requires track_inv_read(t);
     assigns \nothing;
 */
 bool ra_track_check(const ra_track *t);
