@@ -552,8 +552,7 @@ static inline void mark_live(ra_heap *h, uint32_t u, size_t req)
     //@ assert post_slack: ra_slack(h, 0xffffffff);
     /* The counters are size_t, the bitmaps uint64_t: one memory variable in WP's Typed model, so
      * the (opaque) bitmap component needs its own goal to carry over the counter writes. */
-    /*@ assert frame_bits: h->fl_bitmap == \at(h->fl_bitmap, Pre) &&
-          \forall integer f; 0 <= f < 28 ==> h->sl_bitmap[f] == \at(h->sl_bitmap[f], Pre); */
+    //@ assert frame_bits: ra_bitmaps_kept{Pre, Here}(h);
     //@ assert bitmaps: \forall integer f; 0 <= f < 28 ==> ra_sl_word(h, f);
     //@ assert bitmaps: \forall integer f; 0 <= f < 28 ==> (ra_bit(h->fl_bitmap, f) <==> h->sl_bitmap[f] != 0);
     //@ assert bitmaps: \forall integer k; 28 <= k < 64 ==> !ra_bit(h->fl_bitmap, k);

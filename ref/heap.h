@@ -248,7 +248,8 @@ void ra_heap_reset(ra_heap *h);
             h->free_blocks, h->live_units, h->live_blocks, h->used_bytes, h->peak_used_bytes,
             h->failed_requests, errno;
     ensures ra_heap_ok(h);
-    ensures \result == \null || \exists integer u; ra_live(h, u) && \result == h->base + u * 16 &&
+    ensures \result == \null || \exists integer u; ra_live(h, u) &&
+        \base_addr(\result) == \base_addr(h->base) && \offset(\result) == \offset(h->base) + u * 16 &&
       h->meta[u].size * 16 >= size && \at(ra_free(h, u), Pre);
     behavior too_large:
       assumes size > PTRDIFF_MAX || (size + 15) / 16 > 0x7fffffff;
@@ -295,7 +296,8 @@ void *ra_heap_realloc(ra_heap *h, void *ptr, size_t size);
             h->free_blocks, h->live_units, h->live_blocks, h->used_bytes, h->peak_used_bytes,
             h->failed_requests, h->base[0 .. h->units * 16 - 1], errno;
     ensures ra_heap_ok(h);
-    ensures \result == \null || \exists integer u; ra_live(h, u) && \result == h->base + u * 16 &&
+    ensures \result == \null || \exists integer u; ra_live(h, u) &&
+        \base_addr(\result) == \base_addr(h->base) && \offset(\result) == \offset(h->base) + u * 16 &&
       h->meta[u].size * 16 >= count * size && \at(ra_free(h, u), Pre);
     behavior overflow:
       assumes size != 0 && count * size > SIZE_MAX;
@@ -314,11 +316,13 @@ void *ra_heap_calloc(ra_heap *h, size_t count, size_t size);
       ensures \result == \null && errno == EINVAL;
     behavior small_alignment:
       assumes alignment != 0 && (alignment & (alignment - 1)) == 0 && alignment <= 16;
-      ensures \result == \null || \exists integer u; ra_live(h, u) && \result == h->base + u * 16 &&
+      ensures \result == \null || \exists integer u; ra_live(h, u) &&
+        \base_addr(\result) == \base_addr(h->base) && \offset(\result) == \offset(h->base) + u * 16 &&
         h->meta[u].size * 16 >= size && \at(ra_free(h, u), Pre);
     behavior large_alignment:
       assumes alignment != 0 && (alignment & (alignment - 1)) == 0 && alignment > 16;
-      ensures \result == \null || \exists integer u; ra_live(h, u) && \result == h->base + u * 16 &&
+      ensures \result == \null || \exists integer u; ra_live(h, u) &&
+        \base_addr(\result) == \base_addr(h->base) && \offset(\result) == \offset(h->base) + u * 16 &&
         h->meta[u].size * 16 >= size &&
         (ra_addr_mod(h->base, alignment) + u * 16) % alignment == 0;
     complete behaviors; disjoint behaviors; */
