@@ -74,9 +74,9 @@ static void selftest(unsigned kind)
     case 4: s.meta[ua].next = 4096; break;
     case 5: s.meta[ub].back = RA_HEAP_LIVE; break;
     case 6: s.meta[uc].back = RA_HEAP_NIL; s.meta[uc].next = RA_HEAP_NIL; break;
-    case 7: s.fl_bitmap ^= 1u; break;
-    case 8: s.sl_bitmap[0] ^= 2u; break;
-    case 9: s.heads[0][3] = (int32_t)uc; s.sl_bitmap[0] |= 8u; s.fl_bitmap |= 1u; break;
+    case 7: s.l.fl_bitmap ^= 1u; break;
+    case 8: s.l.sl_bitmap[0] ^= 2u; break;
+    case 9: s.l.heads[0][3] = (int32_t)uc; s.l.sl_bitmap[0] |= 8u; s.l.fl_bitmap |= 1u; break;
     case 10: s.used_bytes++; break;
     case 11: s.meta[s.units].prev = ua; break;
     case 12: {

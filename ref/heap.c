@@ -285,7 +285,7 @@ static inline bool is_free(const ra_heap *h, uint32_t u)
     requires u != 0 && h->meta[u].prev != x ==> !ra_free(h, h->meta[u].prev);
     // (assigns stated by range: callers then need no list fact to discharge their own)
     assigns h->meta[0 .. h->units].next, h->meta[0 .. h->units].back,
-            h->heads[0 .. 27][0 .. 15], h->sl_bitmap[0 .. 27], h->fl_bitmap, h->free_units,
+            h->l, h->free_units,
             h->free_blocks;
     ensures mem: ra_heap_mem(h);
     ensures tiling: ra_tiling(h);
@@ -304,17 +304,17 @@ static inline void list_insert(ra_heap *h, uint32_t u) /*@ ghost (uint32_t x, ui
     unsigned fl, sl;
     //@ assert tiling: h->meta[u].size <= 0x7fffffff;
     class_of(h->meta[u].size, &fl, &sl);
-    /*@ assert heads: h->heads[fl][sl] == -1 ||
-          (ra_free(h, h->heads[fl][sl]) && h->heads[fl][sl] != u && h->heads[fl][sl] != x &&
-           h->meta[h->heads[fl][sl]].back == -1); */
-    int32_t head = (int32_t)h->heads[fl][sl];
+    /*@ assert heads: h->l.heads[fl][sl] == -1 ||
+          (ra_free(h, h->l.heads[fl][sl]) && h->l.heads[fl][sl] != u && h->l.heads[fl][sl] != x &&
+           h->meta[h->l.heads[fl][sl]].back == -1); */
+    int32_t head = (int32_t)h->l.heads[fl][sl];
     h->meta[u].next = head;
     h->meta[u].back = NIL;
     if (head != NIL)
         h->meta[head].back = (int32_t)u;
-    h->heads[fl][sl] = (int32_t)u;
-    h->sl_bitmap[fl] |= bit_of(sl);
-    h->fl_bitmap |= bit_of(fl);
+    h->l.heads[fl][sl] = (int32_t)u;
+    h->l.sl_bitmap[fl] |= bit_of(sl);
+    h->l.fl_bitmap |= bit_of(fl);
     h->free_units = sat_add(h->free_units, h->meta[u].size);
     h->free_blocks = sat_add(h->free_blocks, 1);
     /* What changed, as frame facts; spec/heap_list_lemmas.acsl turns them into the invariant. */
@@ -333,7 +333,7 @@ static inline void list_insert(ra_heap *h, uint32_t u) /*@ ghost (uint32_t x, ui
 /*@ requires ra_heap_ok(h) && ra_free(h, u);
     // (assigns stated by range: callers then need no list fact to discharge their own)
     assigns h->meta[0 .. h->units].next, h->meta[0 .. h->units].back,
-            h->heads[0 .. 27][0 .. 15], h->sl_bitmap[0 .. 27], h->fl_bitmap, h->free_units,
+            h->l, h->free_units,
             h->free_blocks;
     ensures mem: ra_heap_mem(h);
     ensures tiling: ra_tiling(h);
@@ -354,23 +354,23 @@ static inline void list_remove(ra_heap *h, uint32_t u)
     unsigned fl, sl;
     //@ assert tiling: h->meta[u].size <= 0x7fffffff;
     class_of(h->meta[u].size, &fl, &sl);
-    //@ ghost int64_t old_head = h->heads[fl][sl];
+    //@ ghost int64_t old_head = h->l.heads[fl][sl];
     int32_t next = h->meta[u].next, back = h->meta[u].back;
     /*@ assert nbrs: (ra_end(h, u) < h->units ==> !ra_free(h, ra_end(h, u))) &&
                      (u != 0 ==> !ra_free(h, h->meta[u].prev)); */
     /*@ assert links: (next == -1 || (ra_free(h, next) && h->meta[next].back == u)) &&
-                      (back == -1 ? h->heads[fl][sl] == u :
+                      (back == -1 ? h->l.heads[fl][sl] == u :
                         (ra_free(h, back) && h->meta[back].next == u)); */
     if (back != NIL)
         h->meta[back].next = next;
     else
-        h->heads[fl][sl] = next;
+        h->l.heads[fl][sl] = next;
     if (next != NIL)
         h->meta[next].back = back;
-    if (h->heads[fl][sl] == NIL) {
-        h->sl_bitmap[fl] &= ~bit_of(sl);
-        if (h->sl_bitmap[fl] == 0)
-            h->fl_bitmap &= ~bit_of(fl);
+    if (h->l.heads[fl][sl] == NIL) {
+        h->l.sl_bitmap[fl] &= ~bit_of(sl);
+        if (h->l.sl_bitmap[fl] == 0)
+            h->l.fl_bitmap &= ~bit_of(fl);
     }
     h->free_units = sat_sub(h->free_units, h->meta[u].size);
     h->free_blocks = sat_sub(h->free_blocks, 1);
@@ -383,7 +383,7 @@ static inline void list_remove(ra_heap *h, uint32_t u)
     //@ assert frame_heads: ra_heads_kept{Pre, Here}(h, fl, sl);
     //@ assert frame_all: ra_removed{Pre, Here}(h, u, fl, sl);
     //@ assert frame_state: ra_state_kept{Pre, Here}(h, 0xffffffff);
-    //@ assert frame_old: h->heads[fl][sl] != -1 ==> old_head != -1;
+    //@ assert frame_old: h->l.heads[fl][sl] != -1 ==> old_head != -1;
     //@ assert frame_bits: ra_bits_cleared{Pre, Here}(h, fl, sl);
     //@ assert post_heads: ra_heads(h, u, 0xffffffff);
     //@ assert post_links: ra_links(h, u, 0xffffffff);
@@ -400,17 +400,17 @@ static inline uint32_t find_fit(const ra_heap *h, size_t units)
     unsigned fl, sl;
     if (!class_search(units, &fl, &sl))
         return NONE;
-    uint64_t bits = h->sl_bitmap[fl] >> sl;
+    uint64_t bits = h->l.sl_bitmap[fl] >> sl;
     if (bits != 0) {
         sl += low_bit(bits);
     } else {
-        uint64_t fbits = h->fl_bitmap >> (fl + 1u);
+        uint64_t fbits = h->l.fl_bitmap >> (fl + 1u);
         if (fbits == 0)
             return NONE;
         fl += 1u + low_bit(fbits);
-        sl = low_bit(h->sl_bitmap[fl]);
+        sl = low_bit(h->l.sl_bitmap[fl]);
     }
-    int64_t head = h->heads[fl][sl];
+    int64_t head = h->l.heads[fl][sl];
     return head < 0 ? NONE : (uint32_t)head; /* never NIL: the bit says the list is non-empty */
 }
 
@@ -424,6 +424,7 @@ static inline uint32_t find_fit(const ra_heap *h, size_t units)
     assigns h->meta[0 .. h->units].size, h->meta[0 .. h->units].prev, h->meta[0 .. h->units].next,
             h->meta[0 .. h->units].back;
     ensures rest: \result == u + units;
+    ensures units: h->units == \old(h->units) && h->capacity == \old(h->capacity);
     ensures mem: ra_heap_mem(h);
     ensures tiling: ra_tiling(h);
     ensures beyond: ra_beyond(h);
@@ -488,6 +489,7 @@ static inline uint32_t split(ra_heap *h, uint32_t u, uint32_t units)
     ensures merged: ra_merged(h, (x == v ? 0xffffffff : x), (y == v ? 0xffffffff : y));
     ensures slack: ra_slack(h, (x == v ? 0xffffffff : x));
     ensures ends: ra_end(h, u) == \old(ra_end(h, v)) && ra_start(h, u) && h->meta[v].size == 0;
+    ensures units: h->units == \old(h->units) && h->capacity == \old(h->capacity);
     ensures u_kept: h->meta[u].prev == \old(h->meta[u].prev) &&
                     h->meta[u].next == \old(h->meta[u].next) &&
                     h->meta[u].back == \old(h->meta[u].back);
@@ -554,8 +556,8 @@ static inline void mark_live(ra_heap *h, uint32_t u, size_t req)
      * the (opaque) bitmap component needs its own goal to carry over the counter writes. */
     //@ assert frame_bits: ra_bitmaps_kept{Pre, Here}(h);
     //@ assert bitmaps: \forall integer f; 0 <= f < 28 ==> ra_sl_word(h, f);
-    //@ assert bitmaps: \forall integer f; 0 <= f < 28 ==> (ra_bit(h->fl_bitmap, f) <==> h->sl_bitmap[f] != 0);
-    //@ assert bitmaps: \forall integer k; 28 <= k < 64 ==> !ra_bit(h->fl_bitmap, k);
+    //@ assert bitmaps: \forall integer f; 0 <= f < 28 ==> (ra_bit(h->l.fl_bitmap, f) <==> h->l.sl_bitmap[f] != 0);
+    //@ assert bitmaps: \forall integer k; 28 <= k < 64 ==> !ra_bit(h->l.fl_bitmap, k);
     //@ assert bitmaps: ra_bitmaps(h);
     UNPOISON(ptr_of(h, u), req);
     MSAN_FRESH(ptr_of(h, u), req);
@@ -586,7 +588,7 @@ static inline void unmark_live(ra_heap *h, uint32_t u)
 /*@ requires ra_heap_ok(h) && ra_live(h, u);
     assigns h->meta[0 .. h->units].size, h->meta[0 .. h->units].prev, h->meta[0 .. h->units].next,
             h->meta[0 .. h->units].back,
-            h->heads[0 .. 27][0 .. 15], h->sl_bitmap[0 .. 27], h->fl_bitmap, h->free_units,
+            h->l, h->free_units,
             h->free_blocks;
     ensures ra_heap_ok(h) && !ra_live(h, u); */
 static inline void release(ra_heap *h, uint32_t u)
@@ -736,7 +738,7 @@ void ra_heap_set_error_handler(ra_heap *h, ra_heap_error_fn fn, void *ctx)
            ra_same_class(h, u, h->meta[u].next)); */
     /*@ assert links: \forall integer u; ra_free(h, u) ==>
           (h->meta[u].back == -1 ?
-             h->heads[ra_cf(h->meta[u].size)][ra_cs(h->meta[u].size)] == u :
+             h->l.heads[ra_cf(h->meta[u].size)][ra_cs(h->meta[u].size)] == u :
             (ra_free(h, h->meta[u].back) && h->meta[h->meta[u].back].next == u &&
              ra_same_class(h, u, h->meta[u].back))); */
     //@ assert links: ra_links(h, 0xffffffff, 0xffffffff);
@@ -769,31 +771,31 @@ static void zero_records(ra_heap_unit *meta, size_t n)
 /* The whole arena as one free block, empty lists, zero counters. meta[0..units] must be zero. */
 /*@ requires ra_heap_mem(h) && ra_beyond(h);
     requires \forall integer i; 0 <= i <= h->units ==> ra_zero_unit(h->meta[i]);
-    assigns h->fl_bitmap, h->sl_bitmap[0 .. 27], h->heads[0 .. 27][0 .. 15], h->used_bytes,
+    assigns h->l, h->used_bytes,
             h->live_units, h->free_units, h->live_blocks, h->free_blocks, h->peak_used_bytes,
             h->failed_requests, h->realloc_in_place, h->realloc_moved, h->invalid_frees,
             h->meta[0 .. h->units];
     ensures ra_heap_ok(h) && ra_free(h, 0) && h->meta[0].size == h->units; */
 static void start_empty(ra_heap *h)
 {
-    h->fl_bitmap = 0;
+    h->l.fl_bitmap = 0;
     /*@ loop invariant 0 <= f <= RA_HEAP_FL_COUNT;
         loop invariant \forall integer g, s; 0 <= g < f && 0 <= s < 16 ==>
-                         h->heads[g][s] == -1;
-        loop invariant \forall integer g; 0 <= g < f ==> h->sl_bitmap[g] == 0;
-        loop assigns f, h->sl_bitmap[0 .. 27], h->heads[0 .. 27][0 .. 15];
+                         h->l.heads[g][s] == -1;
+        loop invariant \forall integer g; 0 <= g < f ==> h->l.sl_bitmap[g] == 0;
+        loop assigns f, h->l.sl_bitmap[0 .. 27], h->l.heads[0 .. 27][0 .. 15];
         loop variant RA_HEAP_FL_COUNT - f; */
     for (unsigned f = 0; f < RA_HEAP_FL_COUNT; f++) {
-        h->sl_bitmap[f] = 0;
+        h->l.sl_bitmap[f] = 0;
         /*@ loop invariant 0 <= s <= RA_HEAP_SL_COUNT;
             loop invariant \forall integer g, t; 0 <= g < f && 0 <= t < 16 ==>
-                             h->heads[g][t] == -1;
-            loop invariant \forall integer t; 0 <= t < s ==> h->heads[f][t] == -1;
-            loop invariant \forall integer g; 0 <= g <= f ==> h->sl_bitmap[g] == 0;
-            loop assigns s, h->heads[f][0 .. 15];
+                             h->l.heads[g][t] == -1;
+            loop invariant \forall integer t; 0 <= t < s ==> h->l.heads[f][t] == -1;
+            loop invariant \forall integer g; 0 <= g <= f ==> h->l.sl_bitmap[g] == 0;
+            loop assigns s, h->l.heads[f][0 .. 15];
             loop variant RA_HEAP_SL_COUNT - s; */
         for (unsigned s = 0; s < RA_HEAP_SL_COUNT; s++)
-            h->heads[f][s] = NIL;
+            h->l.heads[f][s] = NIL;
     }
     h->used_bytes = h->live_units = h->free_units = h->live_blocks = h->free_blocks = 0;
     h->peak_used_bytes = h->failed_requests = h->realloc_in_place = h->realloc_moved = 0;
@@ -1008,7 +1010,7 @@ size_t ra_heap_usable_size(const ra_heap *h, const void *ptr)
 /*@ requires ra_heap_ok(h) && ra_live(h, u) && 1 <= units <= 0x7fffffff;
     assigns h->meta[0 .. h->units].size, h->meta[0 .. h->units].prev, h->meta[0 .. h->units].next,
             h->meta[0 .. h->units].back,
-            h->heads[0 .. 27][0 .. 15], h->sl_bitmap[0 .. 27], h->fl_bitmap, h->free_units,
+            h->l, h->free_units,
             h->free_blocks;
     ensures \result ==> ra_wf(h, u, 0xffffffff) && ra_live(h, u) && h->meta[u].size == units;
     ensures !\result ==> ra_heap_ok(h) && h->meta[u] == \old(h->meta[u]); */
@@ -1123,11 +1125,11 @@ void ra_heap_stats_get(const ra_heap *h, ra_heap_stats *out)
     out->realloc_in_place = h->realloc_in_place;
     out->realloc_moved = h->realloc_moved;
     out->invalid_frees = h->invalid_frees;
-    if (h->fl_bitmap != 0) {
+    if (h->l.fl_bitmap != 0) {
         /* The largest free block is in the highest non-empty class: walk that one list. */
-        unsigned fl = top_bit(h->fl_bitmap), sl = top_bit(h->sl_bitmap[fl]);
+        unsigned fl = top_bit(h->l.fl_bitmap), sl = top_bit(h->l.sl_bitmap[fl]);
         uint32_t largest = 0;
-        for (int32_t v = (int32_t)h->heads[fl][sl]; v >= 0; v = h->meta[v].next)
+        for (int32_t v = (int32_t)h->l.heads[fl][sl]; v >= 0; v = h->meta[v].next)
             if (h->meta[v].size > largest)
                 largest = h->meta[v].size;
         out->largest_free = (size_t)largest * UNIT;
@@ -1204,22 +1206,22 @@ ra_status ra_heap_check(const ra_heap *h, unsigned flags, size_t *unit_out)
      * of the list's class; walks are bounded by the free-block count, so a cycle is a fault. */
     size_t listed = 0;
     for (unsigned fl = 0; fl < RA_HEAP_FL_COUNT; fl++) {
-        if (((h->fl_bitmap >> fl) & 1u) != (h->sl_bitmap[fl] != 0 ? 1u : 0u))
+        if (((h->l.fl_bitmap >> fl) & 1u) != (h->l.sl_bitmap[fl] != 0 ? 1u : 0u))
             return fault(unit_out, RA_FAULT_BITMAP, fl);
-        if (h->sl_bitmap[fl] == 0) {
+        if (h->l.sl_bitmap[fl] == 0) {
             /* Most rows are empty: all heads NONE (all bits set) iff their AND is NONE. The
              * fuzzers call check after every operation, so this row test is the hot path. */
             int64_t all = NIL;
             for (unsigned sl = 0; sl < RA_HEAP_SL_COUNT; sl++)
-                all &= h->heads[fl][sl];
+                all &= h->l.heads[fl][sl];
             if (all == NIL)
                 continue; /* else the loop below finds the head that is set */
         }
         for (unsigned sl = 0; sl < RA_HEAP_SL_COUNT; sl++) {
             int64_t back = NIL;
-            if (((h->sl_bitmap[fl] >> sl) & 1u) != (h->heads[fl][sl] != NIL ? 1u : 0u))
+            if (((h->l.sl_bitmap[fl] >> sl) & 1u) != (h->l.heads[fl][sl] != NIL ? 1u : 0u))
                 return fault(unit_out, RA_FAULT_BITMAP, fl * RA_HEAP_SL_COUNT + sl);
-            for (int64_t sv = h->heads[fl][sl]; sv != NIL; sv = h->meta[sv].next) {
+            for (int64_t sv = h->l.heads[fl][sl]; sv != NIL; sv = h->meta[sv].next) {
                 if (sv < 0 || sv >= (int64_t)h->units || ++listed > free_blocks)
                     return fault(unit_out, RA_FAULT_LIST, (size_t)(uint32_t)sv);
                 uint32_t v = (uint32_t)sv;

@@ -127,9 +127,14 @@ typedef struct ra_heap {
     bool meta_zeroed;          /* records beyond `units` are known to be zero */
     /* The bitmaps are 64-bit and the list heads int64_t for the same reason as the signed links:
      * a memory variable of their own in WP's model (only the low 28 and 16 bits are used). */
-    uint64_t fl_bitmap;        /* bit f set iff some sl list of class f is non-empty */
-    uint64_t sl_bitmap[RA_HEAP_FL_COUNT];
-    int64_t heads[RA_HEAP_FL_COUNT][RA_HEAP_SL_COUNT]; /* first block of each list, or NIL */
+    /* The list state in one member, so that a contract can name all of it as one location
+     * (`assigns h->l`): WP then checks a callee's list writes against its caller's without
+     * locating a cell in a two-dimensional range, which the provers could not do (measured). */
+    struct ra_heap_lists {
+        uint64_t fl_bitmap;    /* bit f set iff some sl list of class f is non-empty */
+        uint64_t sl_bitmap[RA_HEAP_FL_COUNT];
+        int64_t heads[RA_HEAP_FL_COUNT][RA_HEAP_SL_COUNT]; /* first block of each list, or NIL */
+    } l;
     size_t used_bytes, live_units, free_units, live_blocks, free_blocks;
     size_t peak_used_bytes, failed_requests, realloc_in_place, realloc_moved, invalid_frees;
     ra_heap_error_fn on_error;
@@ -227,8 +232,7 @@ ra_status ra_heap_init_split(ra_heap *h, ra_heap_unit *meta, size_t capacity, bo
       ensures \result == RA_ETOOLARGE;
     behavior ok:
       assumes h != \null && bytes % 16 == 0 && 0 < bytes / 16 <= h->capacity - h->units;
-      assigns h->units, h->meta[0 .. h->capacity], h->heads[0 .. 27][0 .. 15],
-              h->sl_bitmap[0 .. 27], h->fl_bitmap, h->free_units, h->free_blocks;
+      assigns h->units, h->meta[0 .. h->capacity], h->l, h->free_units, h->free_blocks;
       // (the guard inside \old: E-ACSL evaluates \old at entry even when this behaviour does
       // not apply, and h may be NULL then)
       ensures \result == RA_OK && h->units == \old(h == \null ? 0 : h->units) + bytes / 16;
@@ -237,14 +241,16 @@ ra_status ra_heap_extend(ra_heap *h, size_t bytes);
 
 /* Free every block: the arena is one free block again; counters (peak included) restart. */
 /*@ requires ra_heap_ok(h);
-    assigns h->meta[0 .. h->units], h->heads[0 .. 27][0 .. 15], h->sl_bitmap[0 .. 27], h->fl_bitmap, h->free_units,
+    assigns h->meta[0 .. h->units].size, h->meta[0 .. h->units].prev,
+            h->meta[0 .. h->units].next, h->meta[0 .. h->units].back, h->l, h->free_units,
             h->free_blocks, h->live_units, h->live_blocks, h->used_bytes, h->peak_used_bytes,
             h->failed_requests, h->realloc_in_place, h->realloc_moved, h->invalid_frees;
     ensures ra_heap_ok(h) && ra_free(h, 0) && h->meta[0].size == h->units; */
 void ra_heap_reset(ra_heap *h);
 
 /*@ requires ra_heap_ok(h);
-    assigns h->meta[0 .. h->units], h->heads[0 .. 27][0 .. 15], h->sl_bitmap[0 .. 27], h->fl_bitmap, h->free_units,
+    assigns h->meta[0 .. h->units].size, h->meta[0 .. h->units].prev,
+            h->meta[0 .. h->units].next, h->meta[0 .. h->units].back, h->l, h->free_units,
             h->free_blocks, h->live_units, h->live_blocks, h->used_bytes, h->peak_used_bytes,
             h->failed_requests, errno;
     ensures ra_heap_ok(h);
@@ -260,7 +266,8 @@ void ra_heap_reset(ra_heap *h);
     complete behaviors; disjoint behaviors; */
 void *ra_heap_malloc(ra_heap *h, size_t size);
 /*@ requires ra_heap_ok(h);
-    assigns h->meta[0 .. h->units], h->heads[0 .. 27][0 .. 15], h->sl_bitmap[0 .. 27], h->fl_bitmap, h->free_units,
+    assigns h->meta[0 .. h->units].size, h->meta[0 .. h->units].prev,
+            h->meta[0 .. h->units].next, h->meta[0 .. h->units].back, h->l, h->free_units,
             h->free_blocks, h->live_units, h->live_blocks, h->used_bytes, h->peak_used_bytes,
             h->invalid_frees;
     ensures ra_heap_ok(h);
@@ -285,14 +292,16 @@ void *ra_heap_malloc(ra_heap *h, size_t size);
     complete behaviors; disjoint behaviors; */
 void ra_heap_free(ra_heap *h, void *ptr);
 /*@ requires ra_heap_ok(h);
-    assigns h->meta[0 .. h->units], h->heads[0 .. 27][0 .. 15], h->sl_bitmap[0 .. 27], h->fl_bitmap, h->free_units,
+    assigns h->meta[0 .. h->units].size, h->meta[0 .. h->units].prev,
+            h->meta[0 .. h->units].next, h->meta[0 .. h->units].back, h->l, h->free_units,
             h->free_blocks, h->live_units, h->live_blocks, h->used_bytes, h->peak_used_bytes,
             h->failed_requests, h->realloc_in_place, h->realloc_moved, h->invalid_frees,
             h->base[0 .. h->units * 16 - 1], errno;
     ensures ra_heap_ok(h); */
 void *ra_heap_realloc(ra_heap *h, void *ptr, size_t size);
 /*@ requires ra_heap_ok(h);
-    assigns h->meta[0 .. h->units], h->heads[0 .. 27][0 .. 15], h->sl_bitmap[0 .. 27], h->fl_bitmap, h->free_units,
+    assigns h->meta[0 .. h->units].size, h->meta[0 .. h->units].prev,
+            h->meta[0 .. h->units].next, h->meta[0 .. h->units].back, h->l, h->free_units,
             h->free_blocks, h->live_units, h->live_blocks, h->used_bytes, h->peak_used_bytes,
             h->failed_requests, h->base[0 .. h->units * 16 - 1], errno;
     ensures ra_heap_ok(h);
@@ -307,7 +316,8 @@ void *ra_heap_realloc(ra_heap *h, void *ptr, size_t size);
     complete behaviors; disjoint behaviors; */
 void *ra_heap_calloc(ra_heap *h, size_t count, size_t size);
 /*@ requires ra_heap_ok(h);
-    assigns h->meta[0 .. h->units], h->heads[0 .. 27][0 .. 15], h->sl_bitmap[0 .. 27], h->fl_bitmap, h->free_units,
+    assigns h->meta[0 .. h->units].size, h->meta[0 .. h->units].prev,
+            h->meta[0 .. h->units].next, h->meta[0 .. h->units].back, h->l, h->free_units,
             h->free_blocks, h->live_units, h->live_blocks, h->used_bytes, h->peak_used_bytes,
             h->failed_requests, errno;
     ensures ra_heap_ok(h);

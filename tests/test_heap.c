@@ -604,7 +604,7 @@ static void test_check_detects_corruption(void **state)
     fx.h.used_bytes++; /* a counter off by one */
     assert_int_equal(ra_heap_check(&fx.h, 0, NULL), RA_FAULT_COUNTERS);
     fx.h = saved;
-    fx.h.fl_bitmap ^= 1u << 20; /* a bitmap bit for an empty class */
+    fx.h.l.fl_bitmap ^= 1u << 20; /* a bitmap bit for an empty class */
     assert_int_equal(ra_heap_check(&fx.h, 0, NULL), RA_FAULT_BITMAP);
     fx.h = saved;
     m[ua].back = 0; /* a live block marked free next to a free block */
