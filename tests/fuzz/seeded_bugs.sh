@@ -13,7 +13,7 @@ FLAGS="-std=c11 -Wall -Wextra -Wconversion -Werror -O1 -g"
 bugs=(
   "realloc-copies-one-byte-too-few|s/memcpy(q, ptr, keep < size ? keep : size);/memcpy(q, ptr, (keep < size ? keep : size) > 1 ? (keep < size ? keep : size) - 1 : 0);/"
   "free-forgets-right-merge|/^static \(inline \)\?void release(/,/^}/ s/if (is_free(h, v)) {/if (0 \&\& is_free(h, v)) {/"
-  "class-round-rounds-down|/^size_t ra_heap_class_round/,/^}/ s|return (units + step - 1u) / step \* step;|return units / step * step;|"
+  "class-round-rounds-down|/^size_t ra_heap_class_round/,/^}/ s|return up / step \* step;|return units / step * step;|"
   "calloc-zeroes-half|/^void \*ra_heap_calloc/,/^}/ s|memset(p, 0, ra_heap_usable_size(h, p));|memset(p, 0, ra_heap_usable_size(h, p) / 2);|"
 )
 fail=0
