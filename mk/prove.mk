@@ -90,7 +90,7 @@ EVA_SRCS   := proofs/eva_driver.c ref/pool.c ref/layout.c proofs/eva_heap.c proo
 EVA_STEPS  ?= 2
 EVA_SPLIT  := ra_heap_init ra_heap_init_split ra_pool_init ra_pool_init_split pool_geometry \
               pool_carve ra_stack_init ra_rc_init ra_rc_init_with ra_track_init init_locked enter \
-              commit grow_locked class_search validate invalid_reason locate align_ok
+              commit grow_locked class_search validate invalid_reason unit_of locate align_ok
 EVA_EMPTY  :=
 EVA_COMMA  := ,
 EVA_SPLITS := $(subst $(EVA_EMPTY) $(EVA_EMPTY),$(EVA_COMMA),$(EVA_SPLIT:=:full))

@@ -146,7 +146,7 @@ static size_t base_misalign(const ra_heap *h, size_t alignment);
 /* Whether p is 16-aligned as an address; true makes ra_addr_mod(p, a) a multiple of 16 for every
  * a > 16 (the precondition base_misalign relies on). */
 /*@ assigns \nothing;
-    ensures \result <==> ra_addr_mod((unsigned char *)p, 16) == 0; */
+    ensures \result <==> ra_addr_mod((char *)p, 16) == 0; */
 static bool ra_aligned16(const void *p);
 
 #if !defined(__FRAMAC__)
@@ -543,11 +543,17 @@ static inline void absorb_next(ra_heap *h, uint32_t u, uint32_t v) /*@ ghost (ui
     //@ assert post_slack: ra_slack(h, ra_unexclude(x, v));
 }
 
-/* The address of unit u; u == units (the end of the arena) too, for extend. */
+/* The address of unit u; u == units (the end of the arena) too, for extend. The second clause
+ * restates the first in the \base_addr/\offset form of the public contracts; WP's Typed model does
+ * not relate \offset to pointer arithmetic (even \offset(b + k) == \offset(b) + k for a char *b
+ * does not prove), so this one goal stays open, in this one place, rather than in every
+ * allocation function. */
 /*@ requires ra_heap_mem(h) && u <= h->units;
     assigns \nothing;
-    ensures \result == h->base + u * 16; */
-static inline unsigned char *ptr_of(const ra_heap *h, uint32_t u)
+    ensures \result == h->base + u * 16;
+    ensures at: \base_addr(\result) == \base_addr(h->base) &&
+                \offset(\result) == \offset(h->base) + u * 16; */
+static inline char *ptr_of(const ra_heap *h, uint32_t u)
 {
     return h->base + (size_t)u * UNIT;
 }
@@ -593,8 +599,10 @@ static inline size_t req_of(const ra_heap *h, uint32_t u)
     return (size_t)h->meta[u].size * UNIT - (size_t)h->meta[u].next;
 }
 
+/* Block u stops counting as live (release then frees it). Only counters change. */
 /*@ requires ra_heap_ok(h) && ra_live(h, u);
-    assigns h->live_units, h->live_blocks, h->used_bytes; */
+    assigns h->live_units, h->live_blocks, h->used_bytes;
+    ensures ra_heap_ok(h) && ra_live(h, u); */
 static inline void unmark_live(ra_heap *h, uint32_t u)
 {
     /* req_of needs the recorded slack to fit the block: the slack component of the invariant. */
@@ -602,6 +610,12 @@ static inline void unmark_live(ra_heap *h, uint32_t u)
     h->live_units = sat_sub(h->live_units, h->meta[u].size);
     h->live_blocks = sat_sub(h->live_blocks, 1);
     h->used_bytes = sat_sub(h->used_bytes, req_of(h, u));
+    /* The counters share WP's memory variable with the bitmaps (see mark_live). */
+    //@ assert frame_bits: ra_bitmaps_kept{Pre, Here}(h);
+    //@ assert bitmaps: \forall integer f; 0 <= f < 28 ==> ra_sl_word(h, f);
+    //@ assert bitmaps: \forall integer f; 0 <= f < 28 ==> (ra_bit(h->l.fl_bitmap, f) <==> h->l.sl_bitmap[f] != 0);
+    //@ assert bitmaps: \forall integer k; 28 <= k < 64 ==> !ra_bit(h->l.fl_bitmap, k);
+    //@ assert bitmaps: ra_bitmaps(h);
     POISON(ptr_of(h, u), (size_t)h->meta[u].size * UNIT);
 }
 
@@ -645,25 +659,24 @@ static inline void release(ra_heap *h, uint32_t u)
 
 /* ---- validation and reporting ------------------------------------------------------------ */
 
-/* Why ptr is not a live block of h, or NULL when it is. Sets *unit for a live block. The only
- * pointer-to-integer conversion is in locate(). */
-/*@ requires ra_heap_ok(h) && \valid(unit) &&
-             \separated(unit, h) && \separated(unit, h->meta + (0 .. h->capacity));
-    assigns *unit;
+/* Why ptr is not a live block of h, or NULL when it is. The only pointer-to-integer conversion
+ * is in locate(). It writes nothing the invariant reads (no out-parameter: in WP's Typed model a
+ * uint32_t written through a pointer shares the memory variable of the block sizes, and the
+ * caller could then no longer carry the opaque invariant across the call). */
+/*@ requires ra_heap_ok(h);
+    assigns \nothing;
     behavior live:
       assumes \exists integer u; ra_live(h, u) &&
         \base_addr(ptr) == \base_addr(h->base) &&
         \offset(ptr) == \offset(h->base) + u * 16;
-      ensures \result == \null && ra_live(h, *unit) &&
-        \base_addr(ptr) == \base_addr(h->base) &&
-        \offset(ptr) == \offset(h->base) + *unit * 16;
+      ensures \result == \null;
     behavior invalid:
       assumes !\exists integer u; ra_live(h, u) &&
         \base_addr(ptr) == \base_addr(h->base) &&
         \offset(ptr) == \offset(h->base) + u * 16;
       ensures \result != \null;
     complete behaviors; disjoint behaviors; */
-static inline const char *invalid_reason(const ra_heap *h, const void *ptr, uint32_t *unit)
+static inline const char *invalid_reason(const ra_heap *h, const void *ptr)
 {
     size_t off = 0;
     if (!locate(h, ptr, &off))
@@ -675,8 +688,21 @@ static inline const char *invalid_reason(const ra_heap *h, const void *ptr, uint
         return "pointer is not the start of a block (interior pointer, or freed and merged)";
     if (h->meta[u].back != LIVE)
         return "block is already free (double free)";
-    *unit = u;
     return NULL;
+}
+
+/* The unit of a pointer that invalid_reason accepted. */
+/*@ requires ra_heap_ok(h);
+    requires \exists integer u; ra_live(h, u) &&
+      \base_addr(ptr) == \base_addr(h->base) && \offset(ptr) == \offset(h->base) + u * 16;
+    assigns \nothing;
+    ensures ra_live(h, \result) &&
+      \base_addr(ptr) == \base_addr(h->base) && \offset(ptr) == \offset(h->base) + \result * 16; */
+static inline uint32_t unit_of(const ra_heap *h, const void *ptr)
+{
+    size_t off = 0;
+    (void)locate(h, ptr, &off);
+    return (uint32_t)(off / UNIT);
 }
 
 #ifndef __FRAMAC__
@@ -704,37 +730,43 @@ static void report(ra_heap *h, const char *op, const void *ptr, const char *why)
 static void report(ra_heap *h, const char *op, const void *ptr, const char *why);
 #endif
 
-/*@ requires ra_heap_ok(h) && \valid(unit) &&
-             \separated(unit, h) && \separated(unit, h->meta + (0 .. h->capacity));
-    assigns *unit, h->invalid_frees;
+/* The unit of ptr when it is a live block of h; otherwise NONE, after counting and reporting. */
+/*@ requires ra_heap_ok(h);
+    assigns h->invalid_frees;
+    ensures ra_heap_ok(h);
     behavior live:
       assumes \exists integer u; ra_live(h, u) &&
         \base_addr(ptr) == \base_addr(h->base) &&
         \offset(ptr) == \offset(h->base) + u * 16;
-      ensures \result && ra_live(h, *unit) &&
+      ensures \result != 0xffffffff && ra_live(h, \result) &&
         \base_addr(ptr) == \base_addr(h->base) &&
-        \offset(ptr) == \offset(h->base) + *unit * 16;
+        \offset(ptr) == \offset(h->base) + \result * 16;
       ensures h->invalid_frees == \old(h->invalid_frees);
     behavior invalid:
       assumes !\exists integer u; ra_live(h, u) &&
         \base_addr(ptr) == \base_addr(h->base) &&
         \offset(ptr) == \offset(h->base) + u * 16;
-      ensures !\result;
+      ensures \result == 0xffffffff;
     complete behaviors; disjoint behaviors; */
-static inline bool validate(ra_heap *h, const void *ptr, const char *op, uint32_t *unit)
+static inline uint32_t validate(ra_heap *h, const void *ptr, const char *op)
 {
-    const char *why = invalid_reason(h, ptr, unit);
+    const char *why = invalid_reason(h, ptr);
     if (why == NULL)
-        return true;
+        return unit_of(h, ptr);
     h->invalid_frees = sat_add(h->invalid_frees, 1);
     report(h, op, ptr, why);
-    return false;
+    /* The counter shares WP's memory variable with the bitmaps (see mark_live). */
+    //@ assert frame_bits: ra_bitmaps_kept{Pre, Here}(h);
+    //@ assert bitmaps: \forall integer f; 0 <= f < 28 ==> ra_sl_word(h, f);
+    //@ assert bitmaps: \forall integer f; 0 <= f < 28 ==> (ra_bit(h->l.fl_bitmap, f) <==> h->l.sl_bitmap[f] != 0);
+    //@ assert bitmaps: \forall integer k; 28 <= k < 64 ==> !ra_bit(h->l.fl_bitmap, k);
+    //@ assert bitmaps: ra_bitmaps(h);
+    return NONE;
 }
 
 bool ra_heap_owns(const ra_heap *h, const void *ptr)
 {
-    uint32_t u;
-    return h != NULL && ptr != NULL && invalid_reason(h, ptr, &u) == NULL;
+    return h != NULL && ptr != NULL && invalid_reason(h, ptr) == NULL;
 }
 
 void ra_heap_set_error_handler(ra_heap *h, ra_heap_error_fn fn, void *ctx)
@@ -867,7 +899,7 @@ ra_status ra_heap_init(ra_heap *h, void *arena, size_t bytes)
     size_t units = (bytes - UNIT) / (2u * UNIT);
     if (units > RA_HEAP_MAX_UNITS)
         units = RA_HEAP_MAX_UNITS; /* the rest of a larger arena stays unused */
-    unsigned char *a = arena;
+    char *a = arena;
     /* The metadata records are plain structs of uint32_t placed at the arena's (16-aligned)
      * front; user blocks start after them, so no user overflow runs into metadata. */
     return ra_heap_init_split(h, (ra_heap_unit *)(void *)a, units, false,
@@ -912,13 +944,19 @@ void ra_heap_reset(ra_heap *h)
 
 /* ---- allocation ------------------------------------------------------------------------------ */
 
-/*@ requires \valid(h);
+/*@ requires ra_heap_ok(h);
     assigns h->failed_requests, errno;
-    ensures \result == \null && errno == err; */
+    ensures ra_heap_ok(h) && \result == \null && errno == err; */
 static void *fail(ra_heap *h, int err)
 {
     h->failed_requests = sat_add(h->failed_requests, 1);
     errno = err;
+    /* The counter shares WP's memory variable with the bitmaps (see mark_live). */
+    //@ assert frame_bits: ra_bitmaps_kept{Pre, Here}(h);
+    //@ assert bitmaps: \forall integer f; 0 <= f < 28 ==> ra_sl_word(h, f);
+    //@ assert bitmaps: \forall integer f; 0 <= f < 28 ==> (ra_bit(h->l.fl_bitmap, f) <==> h->l.sl_bitmap[f] != 0);
+    //@ assert bitmaps: \forall integer k; 28 <= k < 64 ==> !ra_bit(h->l.fl_bitmap, k);
+    //@ assert bitmaps: ra_bitmaps(h);
     return NULL;
 }
 
@@ -942,6 +980,7 @@ void *ra_heap_malloc(ra_heap *h, size_t size)
     uint32_t u = units ? find_fit(h, units) : NONE;
     if (u == NONE)
         return fail(h, ENOMEM);
+    //@ assert was_free: (\let k = u; \at(ra_free(h, k), Pre)) && h->meta[u].size >= units;
     list_remove(h, u);
     if (h->meta[u].size > units) {
         uint32_t tail = split(h, u, (uint32_t)units);
@@ -950,6 +989,7 @@ void *ra_heap_malloc(ra_heap *h, size_t size)
         //@ assert merged: ra_merged(h, tail, u);
         list_insert(h, tail) /*@ ghost (u, u) */;
     }
+    //@ assert fits: h->meta[u].size * 16 >= size;
     mark_live(h, u, size);
     return ptr_of(h, u);
 }
@@ -967,17 +1007,31 @@ void *ra_heap_aligned_alloc(ra_heap *h, size_t alignment, size_t size)
     uint32_t u = find_fit(h, units + extra);
     if (u == NONE)
         return fail(h, ENOMEM);
+    //@ assert was_free: h->meta[u].size >= units + extra;
     list_remove(h, u);
+    /* u's left neighbour is live (u was free): the gap, listed below, keeps it as neighbour */
+    //@ assert tiling: u != 0 ==> ra_start(h, h->meta[u].prev);
+    //@ assert left: u != 0 ==> ra_live(h, h->meta[u].prev);
     /* Leading gap in units so that base + (u + gap) * 16 is a multiple of alignment. The base's
      * address enters only through base_misalign (one uintptr_t conversion). */
-    size_t at = (base_misalign(h, alignment) + (size_t)u * UNIT) % alignment;
+    size_t mis = base_misalign(h, alignment);
+    size_t at = (mis + (size_t)u * UNIT) % alignment;
+    /* (hints: mis, u * 16 and alignment are multiples of 16, hence so is at, and the gap moves
+     * the block to the next multiple of alignment) */
+    //@ assert div: mis + u * 16 == (mis + u * 16) / alignment * alignment + at;
+    //@ assert at16: at % 16 == 0;
     uint32_t gap = at == 0 ? 0 : (uint32_t)((alignment - at) / UNIT);
+    //@ assert gap16: gap * 16 == (at == 0 ? 0 : alignment - at);
+    //@ assert moved: (mis + (u + gap) * 16) % alignment == 0;
     if (gap != 0) {
         /* [ u: gap (free, listed) | v: aligned block ... ]; u's left neighbour is not free. */
         uint32_t v = split(h, u, gap);
+        //@ assert left: u != 0 ==> ra_live(h, h->meta[u].prev);
         list_insert(h, u) /*@ ghost (v, v) */;
         u = v;
     }
+    //@ assert aligned: (mis + u * 16) % alignment == 0;
+    //@ assert fits: h->meta[u].size >= units;
     if (h->meta[u].size > units) {
         uint32_t tail = split(h, u, (uint32_t)units);
         //@ assert heads: ra_heads(h, tail, u);
@@ -1001,8 +1055,10 @@ void *ra_heap_calloc(ra_heap *h, size_t count, size_t size)
 
 void ra_heap_free(ra_heap *h, void *ptr)
 {
-    uint32_t u;
-    if (ptr == NULL || !validate(h, ptr, "free", &u))
+    if (ptr == NULL)
+        return;
+    uint32_t u = validate(h, ptr, "free");
+    if (u == NONE)
         return;
     unmark_live(h, u);
     release(h, u);
@@ -1010,9 +1066,9 @@ void ra_heap_free(ra_heap *h, void *ptr)
 
 size_t ra_heap_usable_size(const ra_heap *h, const void *ptr)
 {
-    uint32_t u;
-    if (ptr == NULL || invalid_reason(h, ptr, &u) != NULL)
+    if (ptr == NULL || invalid_reason(h, ptr) != NULL)
         return 0;
+    uint32_t u = unit_of(h, ptr);
     /* The live behaviour's lower bound needs the recorded slack to be non-negative. */
     //@ assert slack: 0 <= h->meta[u].next <= h->meta[u].size * 16;
 #ifdef RA_ASAN
@@ -1087,10 +1143,10 @@ static inline void set_request(ra_heap *h, uint32_t u, size_t req)
 
 void *ra_heap_realloc(ra_heap *h, void *ptr, size_t size)
 {
-    uint32_t u;
     if (ptr == NULL)
         return ra_heap_malloc(h, size);
-    if (!validate(h, ptr, "realloc", &u)) {
+    uint32_t u = validate(h, ptr, "realloc");
+    if (u == NONE) {
         errno = EINVAL;
         return NULL;
     }

@@ -121,7 +121,7 @@ typedef void (*ra_heap_error_fn)(const struct ra_heap *h, const char *op, const 
 /* The heap state. Its fields are private: use the functions below. */
 typedef struct ra_heap {
     ra_heap_unit *meta;        /* meta[0 .. units-1] */
-    unsigned char *base;       /* first user byte, unit 0 */
+    char *base;                /* first user byte, unit 0 (char: void * is char * to WP) */
     uint32_t units;            /* units in use now */
     uint32_t capacity;         /* units the metadata can describe (>= units) */
     bool meta_zeroed;          /* records beyond `units` are known to be zero */
@@ -170,10 +170,10 @@ ra_status ra_heap_init(ra_heap *h, void *arena, size_t bytes);
     requires h != \null && meta != \null && arena != \null && 1 <= bytes / 16 <= capacity &&
              capacity <= 0x7fffffff ==>
       \valid(meta + (0 .. capacity)) &&
-      \valid((unsigned char *)arena + (0 .. capacity * 16 - 1)) &&
+      \valid((char *)arena + (0 .. capacity * 16 - 1)) &&
       \separated(h, meta + (0 .. capacity)) &&
-      \separated(h, (unsigned char *)arena + (0 .. capacity * 16 - 1)) &&
-      \separated(meta + (0 .. capacity), (unsigned char *)arena + (0 .. capacity * 16 - 1)) &&
+      \separated(h, (char *)arena + (0 .. capacity * 16 - 1)) &&
+      \separated(meta + (0 .. capacity), (char *)arena + (0 .. capacity * 16 - 1)) &&
       (meta_zeroed ==> \forall integer i; 0 <= i <= capacity ==> ra_zero_unit(meta[i]));
     behavior bad_arg:
       assumes h == \null || meta == \null || arena == \null;
@@ -181,29 +181,29 @@ ra_status ra_heap_init(ra_heap *h, void *arena, size_t bytes);
       ensures \result == RA_EINVAL_ARG;
     behavior misaligned:
       assumes h != \null && meta != \null && arena != \null;
-      assumes ra_addr_mod((unsigned char *)arena, 16) != 0;
+      assumes ra_addr_mod((char *)arena, 16) != 0;
       assigns \nothing;
       ensures \result == RA_EMISALIGNED;
     behavior too_small:
       assumes h != \null && meta != \null && arena != \null;
-      assumes ra_addr_mod((unsigned char *)arena, 16) == 0;
+      assumes ra_addr_mod((char *)arena, 16) == 0;
       assumes bytes / 16 == 0 || capacity < bytes / 16;
       assigns \nothing;
       ensures \result == RA_ETOOSMALL;
     behavior too_large:
       assumes h != \null && meta != \null && arena != \null;
-      assumes ra_addr_mod((unsigned char *)arena, 16) == 0;
+      assumes ra_addr_mod((char *)arena, 16) == 0;
       assumes 1 <= bytes / 16 <= capacity && capacity > 0x7fffffff;
       assigns \nothing;
       ensures \result == RA_ETOOLARGE;
     behavior ok:
       assumes h != \null && meta != \null && arena != \null;
-      assumes ra_addr_mod((unsigned char *)arena, 16) == 0;
+      assumes ra_addr_mod((char *)arena, 16) == 0;
       assumes 1 <= bytes / 16 <= capacity <= 0x7fffffff;
       assigns *h, meta[0 .. bytes / 16];
       ensures \result == RA_OK && ra_heap_ok(h);
       ensures h->units == bytes / 16 && h->capacity == capacity;
-      ensures h->base == (unsigned char *)arena && h->meta == meta;
+      ensures h->base == (char *)arena && h->meta == meta;
       ensures ra_free(h, 0) && h->meta[0].size == h->units;
     complete behaviors; disjoint behaviors; */
 ra_status ra_heap_init_split(ra_heap *h, ra_heap_unit *meta, size_t capacity, bool meta_zeroed,
