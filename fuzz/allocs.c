@@ -60,8 +60,8 @@ static void selftest(unsigned kind)
     FZ_UNPOISON(scratch, sizeof scratch); /* the previous self-test's heap poisoned it */
     if (ra_heap_init(&s, scratch, sizeof scratch) != RA_OK)
         abort();
-    unsigned char *a = ra_heap_malloc(&s, 40), *b = ra_heap_malloc(&s, 100);
-    unsigned char *c = ra_heap_malloc(&s, 64), *d = ra_heap_malloc(&s, 16);
+    char *a = ra_heap_malloc(&s, 40), *b = ra_heap_malloc(&s, 100);
+    char *c = ra_heap_malloc(&s, 64), *d = ra_heap_malloc(&s, 16);
     if (!a || !b || !c || !d)
         abort();
     ra_heap_free(&s, b);

@@ -128,9 +128,13 @@ static inline bool class_search(size_t units, unsigned *fl, unsigned *sl);
 /* Where ptr lies: true and the byte offset from base when ptr points into the used arena. */
 /*@ requires ra_heap_mem(h) && \valid(off);
     assigns *off;
+    // the inside case seen from the pointer side (WP cannot go from \offset to pointer
+    // arithmetic); not checked by E-ACSL (mk/eacsl.mk: it would scan every unit on each call)
+    ensures \forall integer u; 0 <= u < h->units && ra_unit_ptr(h, ptr, u) ==>
+      \result && *off == u * 16;
     behavior inside:
       assumes ra_ptr_in(h, ptr);
-      ensures \result && *off == \offset(ptr) - \offset(h->base);
+      ensures \result && *off == \offset(ptr) - \offset(h->base) && (char *)ptr == h->base + *off;
     behavior outside:
       assumes !ra_ptr_in(h, ptr);
       ensures !\result;
@@ -543,16 +547,10 @@ static inline void absorb_next(ra_heap *h, uint32_t u, uint32_t v) /*@ ghost (ui
     //@ assert post_slack: ra_slack(h, ra_unexclude(x, v));
 }
 
-/* The address of unit u; u == units (the end of the arena) too, for extend. The second clause
- * restates the first in the \base_addr/\offset form of the public contracts; WP's Typed model does
- * not relate \offset to pointer arithmetic (even \offset(b + k) == \offset(b) + k for a char *b
- * does not prove), so this one goal stays open, in this one place, rather than in every
- * allocation function. */
+/* The address of unit u; u == units (the end of the arena) too, for extend. */
 /*@ requires ra_heap_mem(h) && u <= h->units;
     assigns \nothing;
-    ensures \result == h->base + u * 16;
-    ensures at: \base_addr(\result) == \base_addr(h->base) &&
-                \offset(\result) == \offset(h->base) + u * 16; */
+    ensures \result == h->base + u * 16; */
 static inline char *ptr_of(const ra_heap *h, uint32_t u)
 {
     return h->base + (size_t)u * UNIT;
@@ -667,13 +665,11 @@ static inline void release(ra_heap *h, uint32_t u)
     assigns \nothing;
     behavior live:
       assumes \exists integer u; ra_live(h, u) &&
-        \base_addr(ptr) == \base_addr(h->base) &&
-        \offset(ptr) == \offset(h->base) + u * 16;
+        ra_unit_ptr(h, ptr, u);
       ensures \result == \null;
     behavior invalid:
       assumes !\exists integer u; ra_live(h, u) &&
-        \base_addr(ptr) == \base_addr(h->base) &&
-        \offset(ptr) == \offset(h->base) + u * 16;
+        ra_unit_ptr(h, ptr, u);
       ensures \result != \null;
     complete behaviors; disjoint behaviors; */
 static inline const char *invalid_reason(const ra_heap *h, const void *ptr)
@@ -694,10 +690,10 @@ static inline const char *invalid_reason(const ra_heap *h, const void *ptr)
 /* The unit of a pointer that invalid_reason accepted. */
 /*@ requires ra_heap_ok(h);
     requires \exists integer u; ra_live(h, u) &&
-      \base_addr(ptr) == \base_addr(h->base) && \offset(ptr) == \offset(h->base) + u * 16;
+      ra_unit_ptr(h, ptr, u);
     assigns \nothing;
     ensures ra_live(h, \result) &&
-      \base_addr(ptr) == \base_addr(h->base) && \offset(ptr) == \offset(h->base) + \result * 16; */
+      ra_unit_ptr(h, ptr, \result); */
 static inline uint32_t unit_of(const ra_heap *h, const void *ptr)
 {
     size_t off = 0;
@@ -736,16 +732,13 @@ static void report(ra_heap *h, const char *op, const void *ptr, const char *why)
     ensures ra_heap_ok(h);
     behavior live:
       assumes \exists integer u; ra_live(h, u) &&
-        \base_addr(ptr) == \base_addr(h->base) &&
-        \offset(ptr) == \offset(h->base) + u * 16;
+        ra_unit_ptr(h, ptr, u);
       ensures \result != 0xffffffff && ra_live(h, \result) &&
-        \base_addr(ptr) == \base_addr(h->base) &&
-        \offset(ptr) == \offset(h->base) + \result * 16;
+        ra_unit_ptr(h, ptr, \result);
       ensures h->invalid_frees == \old(h->invalid_frees);
     behavior invalid:
       assumes !\exists integer u; ra_live(h, u) &&
-        \base_addr(ptr) == \base_addr(h->base) &&
-        \offset(ptr) == \offset(h->base) + u * 16;
+        ra_unit_ptr(h, ptr, u);
       ensures \result == 0xffffffff;
     complete behaviors; disjoint behaviors; */
 static inline uint32_t validate(ra_heap *h, const void *ptr, const char *op)
@@ -1048,6 +1041,8 @@ void *ra_heap_calloc(ra_heap *h, size_t count, size_t size)
     if (size != 0 && count > SIZE_MAX / size)
         return fail(h, ENOMEM);
     void *p = ra_heap_malloc(h, count * size);
+    /* (every block ends inside the arena: the block at p is valid for its whole size) */
+    //@ assert tiling: \forall integer u; ra_start(h, u) ==> ra_end(h, u) <= h->units;
     if (p != NULL)
         memset(p, 0, ra_heap_usable_size(h, p));
     return p;

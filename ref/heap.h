@@ -255,7 +255,7 @@ void ra_heap_reset(ra_heap *h);
             h->failed_requests, errno;
     ensures ra_heap_ok(h);
     ensures \result == \null || \exists integer u; ra_live(h, u) &&
-        \base_addr(\result) == \base_addr(h->base) && \offset(\result) == \offset(h->base) + u * 16 &&
+        ra_unit_ptr(h, \result, u) &&
       h->meta[u].size * 16 >= size && \at(ra_free(h, u), Pre);
     behavior too_large:
       assumes size > PTRDIFF_MAX || (size + 15) / 16 > 0x7fffffff;
@@ -277,17 +277,14 @@ void *ra_heap_malloc(ra_heap *h, size_t size);
     behavior live:
       assumes ptr != \null;
       assumes \exists integer u; ra_live(h, u) &&
-        \base_addr(ptr) == \base_addr(h->base) &&
-        \offset(ptr) == \offset(h->base) + u * 16;
+        ra_unit_ptr(h, ptr, u);
       ensures h->invalid_frees == \old(h->invalid_frees);
       ensures \forall integer u; \at(ra_live(h, u), Pre) &&
-        \base_addr(ptr) == \base_addr(h->base) &&
-        \offset(ptr) == \offset(h->base) + u * 16 ==> !ra_live(h, u);
+        ra_unit_ptr(h, ptr, u) ==> !ra_live(h, u);
     behavior invalid:
       assumes ptr != \null;
       assumes !\exists integer u; ra_live(h, u) &&
-        \base_addr(ptr) == \base_addr(h->base) &&
-        \offset(ptr) == \offset(h->base) + u * 16;
+        ra_unit_ptr(h, ptr, u);
       assigns h->invalid_frees;
     complete behaviors; disjoint behaviors; */
 void ra_heap_free(ra_heap *h, void *ptr);
@@ -306,7 +303,7 @@ void *ra_heap_realloc(ra_heap *h, void *ptr, size_t size);
             h->failed_requests, h->base[0 .. h->units * 16 - 1], errno;
     ensures ra_heap_ok(h);
     ensures \result == \null || \exists integer u; ra_live(h, u) &&
-        \base_addr(\result) == \base_addr(h->base) && \offset(\result) == \offset(h->base) + u * 16 &&
+        ra_unit_ptr(h, \result, u) &&
       h->meta[u].size * 16 >= count * size && \at(ra_free(h, u), Pre);
     behavior overflow:
       assumes size != 0 && count * size > SIZE_MAX;
@@ -327,12 +324,12 @@ void *ra_heap_calloc(ra_heap *h, size_t count, size_t size);
     behavior small_alignment:
       assumes alignment != 0 && (alignment & (alignment - 1)) == 0 && alignment <= 16;
       ensures \result == \null || \exists integer u; ra_live(h, u) &&
-        \base_addr(\result) == \base_addr(h->base) && \offset(\result) == \offset(h->base) + u * 16 &&
+        ra_unit_ptr(h, \result, u) &&
         h->meta[u].size * 16 >= size && \at(ra_free(h, u), Pre);
     behavior large_alignment:
       assumes alignment != 0 && (alignment & (alignment - 1)) == 0 && alignment > 16;
       ensures \result == \null || \exists integer u; ra_live(h, u) &&
-        \base_addr(\result) == \base_addr(h->base) && \offset(\result) == \offset(h->base) + u * 16 &&
+        ra_unit_ptr(h, \result, u) &&
         h->meta[u].size * 16 >= size &&
         (ra_addr_mod(h->base, alignment) + u * 16) % alignment == 0;
     complete behaviors; disjoint behaviors; */
@@ -345,17 +342,14 @@ void *ra_heap_aligned_alloc(ra_heap *h, size_t alignment, size_t size);
     behavior live:
       assumes ptr != \null;
       assumes \exists integer u; ra_live(h, u) &&
-        \base_addr(ptr) == \base_addr(h->base) &&
-        \offset(ptr) == \offset(h->base) + u * 16;
+        ra_unit_ptr(h, ptr, u);
       ensures \forall integer u; ra_live(h, u) &&
-        \base_addr(ptr) == \base_addr(h->base) &&
-        \offset(ptr) == \offset(h->base) + u * 16 ==>
+        ra_unit_ptr(h, ptr, u) ==>
         h->meta[u].size * 16 - h->meta[u].next <= \result <= h->meta[u].size * 16;
     behavior invalid:
       assumes ptr != \null;
       assumes !\exists integer u; ra_live(h, u) &&
-        \base_addr(ptr) == \base_addr(h->base) &&
-        \offset(ptr) == \offset(h->base) + u * 16;
+        ra_unit_ptr(h, ptr, u);
       ensures \result == 0;
     complete behaviors; disjoint behaviors; */
 size_t ra_heap_usable_size(const ra_heap *h, const void *ptr);
@@ -365,8 +359,7 @@ size_t ra_heap_usable_size(const ra_heap *h, const void *ptr);
     assigns \nothing;
     ensures \result <==> h != \null && ptr != \null &&
       \exists integer u; ra_live(h, u) &&
-        \base_addr(ptr) == \base_addr(h->base) &&
-        \offset(ptr) == \offset(h->base) + u * 16; */
+        ra_unit_ptr(h, ptr, u); */
 bool ra_heap_owns(const ra_heap *h, const void *ptr);
 
 /*@ requires ra_heap_ok(h) && \valid(out) && \separated(out, h);

@@ -590,7 +590,7 @@ static void test_check_detects_corruption(void **state)
     assert_heap_ok(&fx.h);
     ra_heap saved = fx.h;
     ra_heap_unit *m = fx.h.meta;
-    uint32_t ua = (uint32_t)(((unsigned char *)a - fx.h.base) / 16);
+    uint32_t ua = (uint32_t)(((char *)a - fx.h.base) / 16);
 
     ra_heap_unit keep = m[ua];
     m[ua].size += 1; /* tiling broken */
