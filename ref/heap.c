@@ -631,19 +631,43 @@ static inline void release(ra_heap *h, uint32_t u)
     //@ assert tiling: ra_end(h, u) <= h->units && h->meta[h->units].size == 0;
     uint32_t v = u + h->meta[u].size;
     if (is_free(h, v)) {
-        //@ assert merged: ra_end(h, v) < h->units ==> !ra_free(h, ra_end(h, v));
+        /* w, the block after v, is live (or the end): it stays so through the merge, and it is
+         * u's right neighbour afterwards */
+        //@ assert tiling: ra_end(h, v) <= h->units;
+        //@ ghost uint32_t w = v + h->meta[v].size;
+        //@ assert tiling: w < h->units ==> ra_start(h, w);
+        //@ assert merged: w < h->units ==> !ra_free(h, w);
         list_remove(h, v);
+        //@ assert w < h->units ==> ra_live(h, w);
         absorb_next(h, u, v) /*@ ghost (v, NONE) */;
+        //@ assert ra_end(h, u) == w && w <= h->units && (w < h->units ==> ra_live(h, w));
+    } else {
+        //@ assert tiling: ra_end(h, u) < h->units ==> ra_start(h, ra_end(h, u));
     }
     //@ assert ra_heap_ok(h) && ra_live(h, u);
-    //@ assert merged: ra_end(h, u) < h->units ==> !ra_free(h, ra_end(h, u));
+    //@ assert right: ra_end(h, u) <= h->units && (ra_end(h, u) < h->units ==> ra_live(h, ra_end(h, u)));
     /*@ assert tiling: u == 0 ? h->meta[u].prev == 0xffffffff :
           h->meta[u].prev < u && ra_start(h, h->meta[u].prev) && ra_end(h, h->meta[u].prev) == u; */
     uint32_t p = h->meta[u].prev;
     if (p != NONE && is_free(h, p)) {
-        //@ assert merged: p != 0 ==> !ra_free(h, h->meta[p].prev);
+        /* q, the block before p, is live (or there is none); e, the block after u, too: both
+         * stay so through the merge and become p's neighbours */
+        //@ ghost uint32_t q = h->meta[p].prev;
+        /*@ assert tiling: p == 0 ? q == 0xffffffff :
+              q < p && ra_start(h, q) && ra_end(h, q) == p; */
+        //@ assert merged: p != 0 ==> !ra_free(h, q);
+        //@ ghost uint32_t e = u + h->meta[u].size;
+        //@ assert e == ra_end(h, u) && e <= h->units;
+        //@ assert live_q: p != 0 ==> ra_live(h, q);
+        //@ assert live_e: e < h->units ==> ra_live(h, e);
+        //@ assert q != p && e != p && e != u && (p != 0 ==> q != u);
         list_remove(h, p);
+        //@ assert live_q: p != 0 ==> ra_live(h, q);
+        //@ assert live_e: e < h->units ==> ra_live(h, e);
         absorb_next(h, p, u) /*@ ghost (p, NONE) */;
+        //@ assert live_q: p != 0 ==> ra_live(h, q);
+        //@ assert live_e: e < h->units ==> ra_live(h, e);
+        //@ assert h->meta[p].prev == q && ra_end(h, p) == e;
         u = p;
         //@ ghost z = p;
     } else {
@@ -800,18 +824,26 @@ size_t ra_heap_meta_bytes(size_t units)
     return (units + 1u) * sizeof(ra_heap_unit); /* +1: the sentinel */
 }
 
-/* Records 0 .. n-1 become zero (a loop the compiler turns into memset; WP sees typed records). */
+/* Records 0 .. n-1 become zero (a loop the compiler turns into memset; WP sees typed records).
+ * Field by field, and assigned by field, like the list and block helpers: callers compare like
+ * with like (WP does not see that a record is the union of its four fields). */
 /*@ requires \valid(meta + (0 .. n - 1));
-    assigns meta[0 .. n - 1];
+    assigns meta[0 .. n - 1].size, meta[0 .. n - 1].prev, meta[0 .. n - 1].next,
+            meta[0 .. n - 1].back;
     ensures \forall integer i; 0 <= i < n ==> ra_zero_unit(meta[i]); */
 static void zero_records(ra_heap_unit *meta, size_t n)
 {
     /*@ loop invariant 0 <= i <= n;
         loop invariant \forall integer j; 0 <= j < i ==> ra_zero_unit(meta[j]);
-        loop assigns i, meta[0 .. n - 1];
+        loop assigns i, meta[0 .. n - 1].size, meta[0 .. n - 1].prev, meta[0 .. n - 1].next,
+                     meta[0 .. n - 1].back;
         loop variant n - i; */
-    for (size_t i = 0; i < n; i++)
-        meta[i] = (ra_heap_unit){0, 0, 0, 0};
+    for (size_t i = 0; i < n; i++) {
+        meta[i].size = 0;
+        meta[i].prev = 0;
+        meta[i].next = 0;
+        meta[i].back = 0;
+    }
 }
 
 /* The whole arena as one free block, empty lists, zero counters. meta[0..units] must be zero. */
@@ -820,16 +852,20 @@ static void zero_records(ra_heap_unit *meta, size_t n)
     assigns h->l, h->used_bytes,
             h->live_units, h->free_units, h->live_blocks, h->free_blocks, h->peak_used_bytes,
             h->failed_requests, h->realloc_in_place, h->realloc_moved, h->invalid_frees,
-            h->meta[0 .. h->units];
+            h->meta[0 .. h->units].size, h->meta[0 .. h->units].prev,
+            h->meta[0 .. h->units].next, h->meta[0 .. h->units].back;
     ensures ra_heap_ok(h) && ra_free(h, 0) && h->meta[0].size == h->units; */
 static void start_empty(ra_heap *h)
 {
-    h->l.fl_bitmap = 0;
+    /* the counters first: they share WP's memory variable with the bitmaps */
+    h->used_bytes = h->live_units = h->free_units = h->live_blocks = h->free_blocks = 0;
+    h->peak_used_bytes = h->failed_requests = h->realloc_in_place = h->realloc_moved = 0;
+    h->invalid_frees = 0;
     /*@ loop invariant 0 <= f <= RA_HEAP_FL_COUNT;
         loop invariant \forall integer g, s; 0 <= g < f && 0 <= s < 16 ==>
                          h->l.heads[g][s] == -1;
         loop invariant \forall integer g; 0 <= g < f ==> h->l.sl_bitmap[g] == 0;
-        loop assigns f, h->l.sl_bitmap[0 .. 27], h->l.heads[0 .. 27][0 .. 15];
+        loop assigns f, h->l;
         loop variant RA_HEAP_FL_COUNT - f; */
     for (unsigned f = 0; f < RA_HEAP_FL_COUNT; f++) {
         h->l.sl_bitmap[f] = 0;
@@ -838,17 +874,23 @@ static void start_empty(ra_heap *h)
                              h->l.heads[g][t] == -1;
             loop invariant \forall integer t; 0 <= t < s ==> h->l.heads[f][t] == -1;
             loop invariant \forall integer g; 0 <= g <= f ==> h->l.sl_bitmap[g] == 0;
-            loop assigns s, h->l.heads[f][0 .. 15];
+            loop assigns s, h->l;
             loop variant RA_HEAP_SL_COUNT - s; */
         for (unsigned s = 0; s < RA_HEAP_SL_COUNT; s++)
             h->l.heads[f][s] = NIL;
     }
-    h->used_bytes = h->live_units = h->free_units = h->live_blocks = h->free_blocks = 0;
-    h->peak_used_bytes = h->failed_requests = h->realloc_in_place = h->realloc_moved = 0;
-    h->invalid_frees = 0;
-    h->meta[0] = (ra_heap_unit){h->units, NONE, 0, 0};
-    h->meta[h->units] = (ra_heap_unit){0, 0, 0, 0};
-    //@ assert ra_wf(h, 0, 0xffffffff);
+    h->l.fl_bitmap = 0;
+    h->meta[0].size = h->units;
+    h->meta[0].prev = NONE; /* the rest, the sentinel included, is zero already */
+    /* One free block, out of the lists (excluded as x = 0), no live block: each component. */
+    //@ assert tiling: ra_tiling(h);
+    //@ assert beyond: ra_beyond(h);
+    //@ assert heads: ra_heads(h, 0, 0xffffffff);
+    //@ assert links: ra_links(h, 0, 0xffffffff);
+    //@ assert bitmaps: \forall integer f; 0 <= f < 28 ==> ra_sl_word(h, f);
+    //@ assert bitmaps: ra_bitmaps(h);
+    //@ assert merged: ra_merged(h, 0, 0xffffffff);
+    //@ assert slack: ra_slack(h, 0xffffffff);
     list_insert(h, 0) /*@ ghost (NONE, NONE) */;
     POISON(h->base, (size_t)h->units * UNIT);
 }
@@ -932,6 +974,7 @@ ra_status ra_heap_extend(ra_heap *h, size_t bytes)
 void ra_heap_reset(ra_heap *h)
 {
     zero_records(h->meta, (size_t)h->units + 1u);
+    //@ assert beyond: ra_beyond(h);
     start_empty(h);
 }
 
@@ -1088,7 +1131,7 @@ size_t ra_heap_usable_size(const ra_heap *h, const void *ptr)
 static bool resize_in_place(ra_heap *h, uint32_t u, uint32_t units)
 {
     uint32_t size = h->meta[u].size;
-    //@ assert tiling: u + size <= h->units;
+    //@ assert tiling: u + size <= h->units && h->meta[h->units].size == 0;
     uint32_t v = u + size;
     bool right = is_free(h, v);
     if (units == size || (units > size && (!right || h->meta[v].size < units - size))) {
@@ -1099,12 +1142,22 @@ static bool resize_in_place(ra_heap *h, uint32_t u, uint32_t units)
         return units == size;
     }
     if (right) {
-        //@ assert merged: ra_end(h, v) < h->units ==> !ra_free(h, ra_end(h, v));
+        /* w, the block after v, is live (or the end): it stays so through the merge, and it is
+         * u's right neighbour afterwards (as in release) */
+        //@ assert tiling: ra_end(h, v) <= h->units;
+        //@ ghost uint32_t w = v + h->meta[v].size;
+        //@ assert tiling: w < h->units ==> ra_start(h, w);
+        //@ assert merged: w < h->units ==> !ra_free(h, w);
         list_remove(h, v);
+        //@ assert w < h->units ==> ra_live(h, w);
         absorb_next(h, u, v) /*@ ghost (v, NONE) */;
+        //@ assert ra_end(h, u) == w && (w < h->units ==> ra_live(h, w));
     } else {
+        //@ assert tiling: ra_end(h, u) < h->units ==> ra_start(h, ra_end(h, u));
         //@ assert merged: ra_end(h, u) < h->units ==> !ra_free(h, ra_end(h, u));
     }
+    //@ assert right: ra_end(h, u) < h->units ==> !ra_free(h, ra_end(h, u));
+    //@ assert grown: ra_live(h, u) && h->meta[u].size >= units;
     //@ assert slack: ra_slack(h, u);
     //@ assert heads: ra_heads(h, u, 0xffffffff);
     //@ assert links: ra_links(h, u, 0xffffffff);
