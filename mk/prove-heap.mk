@@ -10,7 +10,7 @@
 HEAP_PROVE_TIMEOUT ?= 20
 .PHONY: prove-heap prove-heap-trusted prove-heap-mutants
 HEAP_FNS ?= lemmas ra_heap_meta_bytes units_for fail ptr_of req_of is_free top_bit64 \
-  ra_heap_class_round zero_records ra_status_str fault sat_add sat_sub with_bit without_bit ra_heap_set_error_handler find_fit \
+  ra_heap_class_round zero_records ra_status_str fault sat_add sat_sub with_bit without_bit bytes_of bump account_resize ra_heap_set_error_handler find_fit \
   list_insert list_remove split absorb_next mark_live set_request unmark_live release resize_in_place \
   invalid_reason unit_of validate ra_heap_owns ra_heap_usable_size ra_heap_stats_get ra_heap_check \
   ra_heap_malloc ra_heap_free ra_heap_aligned_alloc ra_heap_calloc ra_heap_realloc \

@@ -291,6 +291,23 @@ static inline uint64_t without_bit(uint64_t x, unsigned k)
     return x & ~bit_of(k);
 }
 
+/* One more event in statistics counter *c of h (saturating). The counters are size_t and the
+ * bitmaps uint64_t: one memory variable in WP's Typed model, so the bitmap component of the
+ * invariant is carried over the write here, once, rather than in every caller. */
+/*@ requires ra_heap_ok(h) && \valid(c) && \separated(c, &h->l);
+    assigns *c;
+    ensures ra_heap_ok(h) && *c == (\old(*c) < SIZE_MAX ? \old(*c) + 1 : SIZE_MAX); */
+static inline void bump(ra_heap *h, size_t *c)
+{
+    (void)h; /* read by the contract only */
+    *c = sat_add(*c, 1);
+    //@ assert frame_bits: ra_bitmaps_kept{Pre, Here}(h);
+    //@ assert bitmaps: \forall integer f; 0 <= f < 28 ==> ra_sl_word(h, f);
+    //@ assert bitmaps: \forall integer f; 0 <= f < 28 ==> (ra_bit(h->l.fl_bitmap, f) <==> h->l.sl_bitmap[f] != 0);
+    //@ assert bitmaps: \forall integer k; 28 <= k < 64 ==> !ra_bit(h->l.fl_bitmap, k);
+    //@ assert bitmaps: ra_bitmaps(h);
+}
+
 /*@ requires ra_heap_mem(h) && u <= h->units;
     assigns \nothing;
     ensures \result <==> (h->meta[u].size != 0 && h->meta[u].back != -2); */
@@ -770,14 +787,8 @@ static inline uint32_t validate(ra_heap *h, const void *ptr, const char *op)
     const char *why = invalid_reason(h, ptr);
     if (why == NULL)
         return unit_of(h, ptr);
-    h->invalid_frees = sat_add(h->invalid_frees, 1);
+    bump(h, &h->invalid_frees);
     report(h, op, ptr, why);
-    /* The counter shares WP's memory variable with the bitmaps (see mark_live). */
-    //@ assert frame_bits: ra_bitmaps_kept{Pre, Here}(h);
-    //@ assert bitmaps: \forall integer f; 0 <= f < 28 ==> ra_sl_word(h, f);
-    //@ assert bitmaps: \forall integer f; 0 <= f < 28 ==> (ra_bit(h->l.fl_bitmap, f) <==> h->l.sl_bitmap[f] != 0);
-    //@ assert bitmaps: \forall integer k; 28 <= k < 64 ==> !ra_bit(h->l.fl_bitmap, k);
-    //@ assert bitmaps: ra_bitmaps(h);
     return NONE;
 }
 
@@ -985,14 +996,8 @@ void ra_heap_reset(ra_heap *h)
     ensures ra_heap_ok(h) && \result == \null && errno == err; */
 static void *fail(ra_heap *h, int err)
 {
-    h->failed_requests = sat_add(h->failed_requests, 1);
+    bump(h, &h->failed_requests);
     errno = err;
-    /* The counter shares WP's memory variable with the bitmaps (see mark_live). */
-    //@ assert frame_bits: ra_bitmaps_kept{Pre, Here}(h);
-    //@ assert bitmaps: \forall integer f; 0 <= f < 28 ==> ra_sl_word(h, f);
-    //@ assert bitmaps: \forall integer f; 0 <= f < 28 ==> (ra_bit(h->l.fl_bitmap, f) <==> h->l.sl_bitmap[f] != 0);
-    //@ assert bitmaps: \forall integer k; 28 <= k < 64 ==> !ra_bit(h->l.fl_bitmap, k);
-    //@ assert bitmaps: ra_bitmaps(h);
     return NULL;
 }
 
@@ -1018,12 +1023,19 @@ void *ra_heap_malloc(ra_heap *h, size_t size)
         return fail(h, ENOMEM);
     //@ assert was_free: (\let k = u; \at(ra_free(h, k), Pre)) && h->meta[u].size >= units;
     list_remove(h, u);
+    /* every block live before is live still, with its size (u was free) */
+    /*@ assert kept: \forall integer w; \at(ra_live(h, w), Pre) ==>
+          ra_live(h, w) && h->meta[w].size == \at(h->meta[w].size, Pre); */
     if (h->meta[u].size > units) {
         uint32_t tail = split(h, u, (uint32_t)units);
+        /*@ assert kept: \forall integer w; \at(ra_live(h, w), Pre) ==>
+              ra_live(h, w) && h->meta[w].size == \at(h->meta[w].size, Pre) && w != tail; */
         //@ assert heads: ra_heads(h, tail, u);
         //@ assert links: ra_links(h, tail, u);
         //@ assert merged: ra_merged(h, tail, u);
         list_insert(h, tail) /*@ ghost (u, u) */;
+        /*@ assert kept: \forall integer w; \at(ra_live(h, w), Pre) ==>
+              ra_live(h, w) && h->meta[w].size == \at(h->meta[w].size, Pre); */
     }
     //@ assert fits: h->meta[u].size * 16 >= size;
     mark_live(h, u, size);
@@ -1189,6 +1201,26 @@ static inline void set_request(ra_heap *h, uint32_t u, size_t req)
     //@ assert post_slack: ra_slack(h, 0xffffffff);
 }
 
+/* The statistics of a resize in place: u went from old_units to new_units units and from a
+ * request of old_req bytes to one of req bytes (carrying the bitmaps over as bump does). */
+/*@ requires ra_heap_ok(h);
+    assigns h->live_units, h->used_bytes, h->peak_used_bytes, h->realloc_in_place;
+    ensures ra_heap_ok(h); */
+static inline void account_resize(ra_heap *h, uint32_t old_units, uint32_t new_units,
+                                  size_t old_req, size_t req)
+{
+    h->live_units = sat_add(sat_sub(h->live_units, old_units), new_units);
+    h->used_bytes = sat_add(sat_sub(h->used_bytes, old_req), req);
+    if (h->used_bytes > h->peak_used_bytes)
+        h->peak_used_bytes = h->used_bytes;
+    h->realloc_in_place = sat_add(h->realloc_in_place, 1);
+    //@ assert frame_bits: ra_bitmaps_kept{Pre, Here}(h);
+    //@ assert bitmaps: \forall integer f; 0 <= f < 28 ==> ra_sl_word(h, f);
+    //@ assert bitmaps: \forall integer f; 0 <= f < 28 ==> (ra_bit(h->l.fl_bitmap, f) <==> h->l.sl_bitmap[f] != 0);
+    //@ assert bitmaps: \forall integer k; 28 <= k < 64 ==> !ra_bit(h->l.fl_bitmap, k);
+    //@ assert bitmaps: ra_bitmaps(h);
+}
+
 void *ra_heap_realloc(ra_heap *h, void *ptr, size_t size)
 {
     if (ptr == NULL)
@@ -1206,40 +1238,53 @@ void *ra_heap_realloc(ra_heap *h, void *ptr, size_t size)
     size_t units = units_for(size);
     if (units == 0)
         return fail(h, ENOMEM);
+    //@ assert slack: 0 <= h->meta[u].next <= h->meta[u].size * 16;
     size_t old_req = req_of(h, u);
     uint32_t old_units = h->meta[u].size;
     if (resize_in_place(h, u, (uint32_t)units)) {
         uint32_t new_units = h->meta[u].size;
-        h->live_units = sat_add(sat_sub(h->live_units, old_units), new_units);
-        h->used_bytes = sat_add(sat_sub(h->used_bytes, old_req), size);
-        if (h->used_bytes > h->peak_used_bytes)
-            h->peak_used_bytes = h->used_bytes;
         set_request(h, u, size);
-        h->realloc_in_place = sat_add(h->realloc_in_place, 1);
+        account_resize(h, old_units, new_units, old_req, size);
         POISON(ptr, (size_t)(old_units > new_units ? old_units : new_units) * UNIT);
         UNPOISON(ptr, size);
         return ptr;
     }
+    /* (hints for the assigns goals: the ranges the callees write are the ones named at entry) */
+    //@ assert same: h->units == \at(h->units, Pre) && h->meta == \at(h->meta, Pre) && h->base == \at(h->base, Pre);
     void *q = ra_heap_malloc(h, size);
     if (q == NULL)
         return NULL; /* malloc counted the failure and set ENOMEM; ptr is untouched */
+    //@ assert same: h->units == \at(h->units, Pre) && h->meta == \at(h->meta, Pre) && h->base == \at(h->base, Pre);
+    /* u is still live (malloc keeps live blocks); both blocks lie in the arena, apart */
+    //@ assert moved: ra_live(h, u);
+    //@ assert tiling: \forall integer w; ra_start(h, w) ==> ra_end(h, w) <= h->units;
+    //@ assert tiling: \forall integer a, b; ra_start(h, a) && ra_start(h, b) && a < b ==> ra_end(h, a) <= b;
     size_t keep = ra_heap_usable_size(h, ptr);
     memcpy(q, ptr, keep < size ? keep : size);
+    //@ assert same: h->units == \at(h->units, Pre) && h->meta == \at(h->meta, Pre) && h->base == \at(h->base, Pre);
     unmark_live(h, u);
     release(h, u);
-    h->realloc_moved = sat_add(h->realloc_moved, 1);
+    bump(h, &h->realloc_moved);
     return q;
 }
 
 /* ---- introspection --------------------------------------------------------------------------- */
 
+/* n units in bytes, saturated (the counters are statistics that saturate, see sat_add). */
+/*@ assigns \nothing;
+    ensures \result == (n <= SIZE_MAX / 16 ? n * 16 : SIZE_MAX); */
+static inline size_t bytes_of(size_t n)
+{
+    return n <= SIZE_MAX / UNIT ? n * UNIT : SIZE_MAX;
+}
+
 void ra_heap_stats_get(const ra_heap *h, ra_heap_stats *out)
 {
-    memset(out, 0, sizeof *out);
+    /* field by field rather than memset: WP cannot model the cast of out to void * */
     out->arena_bytes = (size_t)h->units * UNIT;
     out->used_bytes = h->used_bytes;
-    out->live_bytes = h->live_units * UNIT;
-    out->free_bytes = h->free_units * UNIT;
+    out->live_bytes = bytes_of(h->live_units);
+    out->free_bytes = bytes_of(h->free_units);
     out->live_blocks = h->live_blocks;
     out->free_blocks = h->free_blocks;
     out->peak_used_bytes = h->peak_used_bytes;
@@ -1247,15 +1292,24 @@ void ra_heap_stats_get(const ra_heap *h, ra_heap_stats *out)
     out->realloc_in_place = h->realloc_in_place;
     out->realloc_moved = h->realloc_moved;
     out->invalid_frees = h->invalid_frees;
+    out->largest_free = 0;
+    out->fragmentation = 0.0;
     if (h->l.fl_bitmap != 0) {
         /* The largest free block is in the highest non-empty class: walk that one list. */
-        unsigned fl = top_bit(h->l.fl_bitmap), sl = top_bit(h->l.sl_bitmap[fl]);
+        unsigned fl = top_bit(h->l.fl_bitmap);
+        //@ assert bitmaps: fl < 28 && h->l.sl_bitmap[fl] != 0;
+        unsigned sl = top_bit(h->l.sl_bitmap[fl]);
+        //@ assert bitmaps: sl < 16;
         uint32_t largest = 0;
+        /*@ loop invariant links: v < 0 || ra_free(h, v);
+            loop assigns v, largest; */
         for (int32_t v = (int32_t)h->l.heads[fl][sl]; v >= 0; v = h->meta[v].next)
             if (h->meta[v].size > largest)
                 largest = h->meta[v].size;
         out->largest_free = (size_t)largest * UNIT;
-        out->fragmentation = 1.0 - (double)out->largest_free / (double)out->free_bytes;
+        /* (free_bytes is a counter, not part of the proved invariant: guard the division) */
+        if (out->free_bytes != 0)
+            out->fragmentation = 1.0 - (double)out->largest_free / (double)out->free_bytes;
     }
 }
 

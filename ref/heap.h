@@ -257,6 +257,9 @@ void ra_heap_reset(ra_heap *h);
     ensures \result == \null || \exists integer u; ra_live(h, u) &&
         ra_unit_ptr(h, \result, u) &&
       h->meta[u].size * 16 >= size && \at(ra_free(h, u), Pre);
+    // blocks live before are live still, with their sizes (nothing moves)
+    ensures live_kept: \forall integer w; \at(ra_live(h, w), Pre) ==>
+      ra_live(h, w) && h->meta[w].size == \at(h->meta[w].size, Pre);
     behavior too_large:
       assumes size > PTRDIFF_MAX || (size + 15) / 16 > 0x7fffffff;
       ensures \result == \null && errno == ENOMEM;
