@@ -1349,7 +1349,12 @@ ra_status ra_heap_check(const ra_heap *h, unsigned flags, size_t *unit_out)
     size_t live_units = 0, free_units = 0, live_blocks = 0, free_blocks = 0, used = 0;
     uint32_t prev = NONE;
     bool prev_free = false;
-    /* Tiling, prev links, states, merging, slack. */
+    /* Tiling, prev links, states, merging, slack. The blocks walked so far cover units 0 .. u-1,
+     * which bounds every sum (nothing here assumes the heap is well formed). */
+    /*@ loop invariant 0 <= u <= h->units;
+        loop invariant live_units + free_units == u && live_blocks + free_blocks <= u;
+        loop invariant used <= live_units * 16;
+        loop assigns u, prev, prev_free, live_units, free_units, live_blocks, free_blocks, used; */
     for (uint32_t u = 0; u < h->units; u += h->meta[u].size) {
         const ra_heap_unit *m = &h->meta[u];
         if (m->size == 0 || m->size > h->units - u)
@@ -1357,6 +1362,8 @@ ra_status ra_heap_check(const ra_heap *h, unsigned flags, size_t *unit_out)
         if (m->prev != prev)
             return fault(unit_out, RA_FAULT_PREV, u);
         if (flags & RA_CHECK_FULL)
+            /*@ loop invariant u + 1 <= i <= u + m->size;
+                loop assigns i; */
             for (uint32_t i = u + 1u; i < u + m->size; i++)
                 if (h->meta[i].size || h->meta[i].prev || h->meta[i].next || h->meta[i].back)
                     return fault(unit_out, RA_FAULT_TILING, i);
@@ -1381,6 +1388,8 @@ ra_status ra_heap_check(const ra_heap *h, unsigned flags, size_t *unit_out)
     /* Lists and bitmaps. A listed block must be a free start (its neighbours point back at it)
      * of the list's class; walks are bounded by the free-block count, so a cycle is a fault. */
     size_t listed = 0;
+    /*@ loop invariant 0 <= fl <= 28 && listed <= free_blocks;
+        loop assigns fl, listed; */
     for (unsigned fl = 0; fl < RA_HEAP_FL_COUNT; fl++) {
         if (((h->l.fl_bitmap >> fl) & 1u) != (h->l.sl_bitmap[fl] != 0 ? 1u : 0u))
             return fault(unit_out, RA_FAULT_BITMAP, fl);
@@ -1388,15 +1397,22 @@ ra_status ra_heap_check(const ra_heap *h, unsigned flags, size_t *unit_out)
             /* Most rows are empty: all heads NONE (all bits set) iff their AND is NONE. The
              * fuzzers call check after every operation, so this row test is the hot path. */
             int64_t all = NIL;
+            /*@ loop invariant 0 <= sl <= 16;
+                loop assigns sl, all; */
             for (unsigned sl = 0; sl < RA_HEAP_SL_COUNT; sl++)
                 all &= h->l.heads[fl][sl];
             if (all == NIL)
                 continue; /* else the loop below finds the head that is set */
         }
+        /*@ loop invariant 0 <= sl <= 16 && listed <= free_blocks;
+            loop assigns sl, listed; */
         for (unsigned sl = 0; sl < RA_HEAP_SL_COUNT; sl++) {
             int64_t back = NIL;
             if (((h->l.sl_bitmap[fl] >> sl) & 1u) != (h->l.heads[fl][sl] != NIL ? 1u : 0u))
                 return fault(unit_out, RA_FAULT_BITMAP, fl * RA_HEAP_SL_COUNT + sl);
+            /* (a cycle ends when listed exceeds the free blocks counted above) */
+            /*@ loop invariant listed <= free_blocks;
+                loop assigns sv, back, listed; */
             for (int64_t sv = h->l.heads[fl][sl]; sv != NIL; sv = h->meta[sv].next) {
                 if (sv < 0 || sv >= (int64_t)h->units || ++listed > free_blocks)
                     return fault(unit_out, RA_FAULT_LIST, (size_t)(uint32_t)sv);
@@ -1405,7 +1421,8 @@ ra_status ra_heap_check(const ra_heap *h, unsigned flags, size_t *unit_out)
                 unsigned f, s;
                 if (m->size == 0 || m->size > h->units - v || m->back != back ||
                     h->meta[v + m->size].prev != v ||
-                    (m->prev != NONE && (m->prev >= v || m->prev + h->meta[m->prev].size != v)) ||
+                    (m->prev != NONE &&
+                     (m->prev >= v || (size_t)m->prev + h->meta[m->prev].size != v)) ||
                     (m->prev == NONE && v != 0))
                     return fault(unit_out, RA_FAULT_LIST, v);
                 class_of(m->size, &f, &s);
