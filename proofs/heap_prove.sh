@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# proofs/heap_prove.sh OUTDIR FUNCTION...: WP on ref/heap.c, one function at a time, in several
-# configurations, each log in OUTDIR/<function>.<config>.log (proofs/heap_report.sh takes the union).
+# proofs/heap_prove.sh OUTDIR FUNCTION...: WP on ref/heap.c, function by function, in several
+# configurations, functions in groups (below), each log in OUTDIR/<group>.<config>.log
+# (proofs/heap_report.sh takes the union).
 #
 # Why: the heap invariant (spec/heap_ok.acsl) is a conjunction of quantified components whose
 # instances trigger each other; with every component unfolded in every goal the provers drown.
@@ -38,22 +39,47 @@ run() { # config function [frama-c args]
   grep -q 'Goal ' "$out/$fn.$cfg.log" &&
     echo "heap_prove: $fn [$cfg] $(grep -h 'Proved goals' "$out/$fn.$cfg.log" | sed 's/.*: *//')"
 }
-for fn in "$@"; do
-  if [ "$fn" = lemmas ]; then
-    lem=$(sed -n 's/^ *lemma \([a-z_0-9]*\).*/\1/p' spec/heap_*lemmas.acsl | paste -sd, -)
-    OPQ="" run all lemmas -wp-prop "$lem"
-    # again with the bit predicate opaque: the bitmap lemmas then follow from the bit lemmas
-    OPQ="-DRA_OPAQUE_BIT" run bit lemmas -wp-prop "$(tr , '\n' <<< "$lem" | grep 'bitmaps\|sl_word' | paste -sd, -)"
-    continue
-  fi
+# Functions are proved in groups, one frama-c run per group and configuration (parsing and goal
+# generation dominate a run whose goals are all in the cache): the goals of a function do not
+# depend on which other functions a run selects, so a group's log holds exactly the goals the
+# one-function runs would. A group is the functions sharing the lemma files in scope.
+prove_group() { # name extra-cpp-flags function...
+  local g=$1 X=$2; shift 2
+  local fcts; fcts=$(IFS=,; echo "$*")
   # Functions whose reasoning is not (yet) routed through labelled assertions: every goal once
   # with every definition transparent too.
-  case " ${HEAP_TRANSPARENT_FNS:-find_fit} " in *" $fn "*) OPQ="" run all "$fn" -wp-fct "$fn" ;; esac
+  local tf="" f
+  for f in "$@"; do case " ${HEAP_TRANSPARENT_FNS:-find_fit} " in *" $f "*) tf="$tf,$f" ;; esac; done
+  [ -n "$tf" ] && OPQ="$X" run all "$g" -wp-fct "${tf#,}"
   # the labelled goals are left to their own configuration (opaque they can only time out)
-  OPQ=$(opaque_flags) run opaque "$fn" -wp-fct "$fn" \
+  OPQ="$X $(opaque_flags)" run opaque "$g" -wp-fct "$fcts" \
     -wp-prop=-tiling,-beyond,-heads,-links,-bitmaps,-merged,-slack
   for c in tiling beyond heads links bitmaps merged slack; do
-    OPQ=$(opaque_flags $(support $c)) run "$c" "$fn" -wp-fct "$fn" -wp-prop "$c"
-    grep -q 'Goal ' "$out/$fn.$c.log" || rm -f "$out/$fn.$c.log" # no goal labelled c
+    OPQ="$X $(opaque_flags $(support $c))" run "$c" "$g" -wp-fct "$fcts" -wp-prop "$c"
+    grep -q 'Goal ' "$out/$g.$c.log" || rm -f "$out/$g.$c.log" # no goal labelled c
   done
+}
+plain=() grown=()
+for fn in "$@"; do
+  case $fn in
+  lemmas)
+    lem=$(sed -n 's/^ *lemma \([a-z_0-9]*\).*/\1/p' $(ls spec/heap_*lemmas.acsl | grep -v grow) | paste -sd, -)
+    OPQ="" run all lemmas -wp-prop "$lem"
+    # the growth lemmas, in scope only where used (spec/heap_grow_lemmas.acsl says why)
+    OPQ="-DRA_LEMMAS_GROW" run grow lemmas \
+      -wp-prop "$(sed -n 's/^ *lemma \([a-z_0-9]*\).*/\1/p' spec/heap_grow_lemmas.acsl | paste -sd, -)"
+    # again with the bit predicate opaque: the bitmap lemmas then follow from the bit lemmas
+    OPQ="-DRA_OPAQUE_BIT" run bit lemmas -wp-prop "$(tr , '\n' <<< "$lem" | grep 'bitmaps\|sl_word' | paste -sd, -)" ;;
+  # Lemma files in scope for these functions only (every lemma in scope enters every goal's
+  # context, so each file is scoped to where it is used; fewer hypotheses cannot make a proof
+  # unsound): the growth lemmas for grow.
+  grow) grown+=("$fn") ;;
+  *) plain+=("$fn") ;;
+  esac
 done
+if [ -n "${HEAP_GROUP_SIZE:-}" ]; then # smaller groups: progress lines sooner, same goals
+  for ((i = 0; i < ${#plain[@]}; i += HEAP_GROUP_SIZE)); do
+    part=("${plain[@]:i:HEAP_GROUP_SIZE}"); prove_group "${part[0]}" "" "${part[@]}"; done
+elif [ ${#plain[@]} -gt 0 ]; then prove_group functions "" "${plain[@]}"; fi
+[ ${#grown[@]} -gt 0 ] && prove_group grow "-DRA_LEMMAS_GROW" "${grown[@]}"
+exit 0

@@ -13,6 +13,12 @@
  *                      class >= (fl, sl) has n >= units. Checked as: class index c(n) = 16 fl + sl
  *                      is non-decreasing in n (one pass), so min{n : c(n) >= c0} is the first n of
  *                      the first non-empty class >= c0, which must be >= units.
+ *   share              part / whole for 0 <= part <= whole, whole > 0: finite and in [0, 1]. Not
+ *                      exhaustive: the edge pairs (0, w), (w, w), (w - 1, w) for w = 1, 2^k - 1,
+ *                      2^k, 2^k + 1 (k < 64) and SIZE_MAX, and 10^7 pseudo-random pairs. (The
+ *                      argument for every pair is IEEE 754's: conversions and the division round
+ *                      correctly, and rounding is monotone, so part <= whole gives a quotient in
+ *                      [0, 1].)
  * Build: cc -O2 -Iref proofs/heap_trusted.c -o heap_trusted (make prove-heap-trusted). ~1 minute. */
 #include "../ref/heap.c"
 
@@ -84,5 +90,43 @@ int main(void)
     }
     printf("class_search: %llu violations over 1 .. 2^31-1 (%llu searchable)\n", bad_search,
            searched);
-    return bad || bad_cls || bad_search;
+
+    unsigned long long bad_share = 0, shared = 0;
+    size_t edge[3 * 64 + 1];
+    int ne = 0;
+    for (int k = 0; k < 64; k++) {
+        size_t p2 = (size_t)1 << k;
+        edge[ne++] = p2 - 1u;
+        edge[ne++] = p2;
+        edge[ne++] = p2 + 1u;
+    }
+    edge[ne++] = SIZE_MAX;
+    for (long i = -ne; i < 10000000; i++) {
+        size_t whole, part;
+        if (i < 0) {
+            whole = edge[-i - 1];
+            if (whole == 0)
+                continue;
+            for (int j = 0; j < 3; j++) {
+                part = j == 0 ? 0 : j == 1 ? whole : whole - 1u;
+                double r = share(part, whole);
+                shared++;
+                if (!(r >= 0.0 && r <= 1.0)) /* also false for NaN */
+                    bad_share++;
+            }
+            continue;
+        }
+        rnd ^= rnd << 13; rnd ^= rnd >> 7; rnd ^= rnd << 17;
+        whole = (size_t)(rnd >> (rnd & 63u)) | 1u;
+        rnd ^= rnd << 13; rnd ^= rnd >> 7; rnd ^= rnd << 17;
+        part = (size_t)(rnd % whole) + (rnd & 1u ? 0u : 1u);
+        if (part > whole)
+            part = whole;
+        double r = share(part, whole);
+        shared++;
+        if (!(r >= 0.0 && r <= 1.0))
+            bad_share++;
+    }
+    printf("share: %llu violations over %llu pairs\n", bad_share, shared);
+    return bad || bad_cls || bad_search || bad_share;
 }

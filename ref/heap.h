@@ -200,7 +200,9 @@ ra_status ra_heap_init(ra_heap *h, void *arena, size_t bytes);
       assumes h != \null && meta != \null && arena != \null;
       assumes ra_addr_mod((char *)arena, 16) == 0;
       assumes 1 <= bytes / 16 <= capacity <= 0x7fffffff;
-      assigns *h, meta[0 .. bytes / 16];
+      // (by field, the form of the helpers' assigns: WP then matches them as they are)
+      assigns *h, meta[0 .. bytes / 16].size, meta[0 .. bytes / 16].prev,
+              meta[0 .. bytes / 16].next, meta[0 .. bytes / 16].back;
       ensures \result == RA_OK && ra_heap_ok(h);
       ensures h->units == bytes / 16 && h->capacity == capacity;
       ensures h->base == (char *)arena && h->meta == meta;
@@ -232,7 +234,9 @@ ra_status ra_heap_init_split(ra_heap *h, ra_heap_unit *meta, size_t capacity, bo
       ensures \result == RA_ETOOLARGE;
     behavior ok:
       assumes h != \null && bytes % 16 == 0 && 0 < bytes / 16 <= h->capacity - h->units;
-      assigns h->units, h->meta[0 .. h->capacity], h->l, h->free_units, h->free_blocks;
+      assigns h->units, h->meta[0 .. h->capacity].size, h->meta[0 .. h->capacity].prev,
+              h->meta[0 .. h->capacity].next, h->meta[0 .. h->capacity].back, h->l,
+              h->free_units, h->free_blocks;
       // (the guard inside \old: E-ACSL evaluates \old at entry even when this behaviour does
       // not apply, and h may be NULL then)
       ensures \result == RA_OK && h->units == \old(h == \null ? 0 : h->units) + bytes / 16;
@@ -284,6 +288,9 @@ void *ra_heap_malloc(ra_heap *h, size_t size);
       ensures h->invalid_frees == \old(h->invalid_frees);
       ensures \forall integer u; \at(ra_live(h, u), Pre) &&
         ra_unit_ptr(h, ptr, u) ==> !ra_live(h, u);
+      // only that block: every other live block stays live, with its size
+      ensures \forall integer w; \at(ra_live(h, w), Pre) && !ra_unit_ptr(h, ptr, w) ==>
+        ra_live(h, w) && h->meta[w].size == \at(h->meta[w].size, Pre);
     behavior invalid:
       assumes ptr != \null;
       assumes !\exists integer u; ra_live(h, u) &&
@@ -297,7 +304,41 @@ void ra_heap_free(ra_heap *h, void *ptr);
             h->free_blocks, h->live_units, h->live_blocks, h->used_bytes, h->peak_used_bytes,
             h->failed_requests, h->realloc_in_place, h->realloc_moved, h->invalid_frees,
             h->base[0 .. h->units * 16 - 1], errno;
-    ensures ra_heap_ok(h); */
+    ensures ra_heap_ok(h);
+    behavior null:
+      assumes ptr == \null;
+      ensures \result == \null || \exists integer u; ra_live(h, u) &&
+        ra_unit_ptr(h, \result, u) &&
+        h->meta[u].size * 16 >= size && \at(ra_free(h, u), Pre);
+    behavior invalid:
+      assumes ptr != \null;
+      assumes !\exists integer u; ra_live(h, u) &&
+        ra_unit_ptr(h, ptr, u);
+      assigns h->invalid_frees, errno;
+      ensures \result == \null && errno == EINVAL;
+    behavior release:
+      assumes ptr != \null && size == 0;
+      assumes \exists integer u; ra_live(h, u) &&
+        ra_unit_ptr(h, ptr, u);
+      ensures \result == \null;
+      ensures \forall integer u; \at(ra_live(h, u), Pre) &&
+        ra_unit_ptr(h, ptr, u) ==> !ra_live(h, u);
+    behavior resize:
+      assumes ptr != \null && size != 0;
+      assumes \exists integer u; ra_live(h, u) &&
+        ra_unit_ptr(h, ptr, u);
+      // failure: ENOMEM, the old block still live (its bytes are not written on that path)
+      ensures failed: \result == \null ==> errno == ENOMEM &&
+        \forall integer u; \at(ra_live(h, u), Pre) &&
+          ra_unit_ptr(h, ptr, u) ==> ra_live(h, u);
+      ensures block: \result != \null ==> \exists integer v; ra_live(h, v) &&
+        ra_unit_ptr(h, \result, v) && h->meta[v].size * 16 >= size;
+      // the first min(old usable size, size) bytes are those of the old block
+      ensures keeps: \result != \null ==> \forall integer u; \at(ra_live(h, u), Pre) &&
+        ra_unit_ptr(h, ptr, u) ==> \forall integer i;
+          0 <= i < size && i < \at(h->meta[u].size * 16 - h->meta[u].next, Pre) ==>
+          ((char *)\result)[i] == \at(((char *)ptr)[i], Pre);
+    complete behaviors; disjoint behaviors; */
 void *ra_heap_realloc(ra_heap *h, void *ptr, size_t size);
 /*@ requires ra_heap_ok(h);
     assigns h->meta[0 .. h->units].size, h->meta[0 .. h->units].prev,
