@@ -15,7 +15,9 @@
 # default list is therefore prepended here rather than set with ?=). A command-line
 # `make prove PROVE_MODULES=pool` still overrides everything.
 
-PROVE_MODULES := pool layout rc track stack $(filter-out pool layout rc track stack,$(PROVE_MODULES))
+# (the appended modules come first: the heap's run is the longest, so it starts at once and the
+# others share the second job slot)
+PROVE_MODULES := $(filter-out pool layout rc track stack,$(PROVE_MODULES)) pool layout rc track stack
 FRAMAC      ?= frama-c
 PROVE_JOBS  ?= 2
 WP_PAR      ?= 1
@@ -46,7 +48,25 @@ prove-module-%:
 	if [ $$rc -ne 0 ] || [ ! -s $(PROVE_OUT)/$*.json ]; then tail -20 $(PROVE_OUT)/$*.log; exit 1; fi
 	@python3 proofs/report.py $* $(PROVE_OUT)/$*.json > $(PROVE_OUT)/$*.report
 
-prove-run:
+# The committed cache (proofs/wp-cache.tar.xz): WP's results of the last full run, one small JSON
+# file per goal and prover, keyed by a hash of the goal as sent to the prover. Unpacked into
+# WP_CACHE_DIR before every run without overwriting what is there: a goal whose text is unchanged
+# is answered from the recorded result, any other goal is proved again (a clean clone then proves
+# in minutes; from an empty cache the heap alone takes about 26 minutes, proofs/README-heap.md).
+# `make prove-cache-pack` writes the archive from WP_CACHE_DIR; for an archive holding only the
+# current goals, pack a cache that a full run filled from empty:
+#   make prove WP_CACHE_DIR=build/fresh-cache && make prove-cache-pack WP_CACHE_DIR=build/fresh-cache
+WP_CACHE_PACK ?= proofs/wp-cache.tar.xz
+.PHONY: prove-cache-unpack prove-cache-pack
+prove-cache-unpack:
+	@mkdir -p $(WP_CACHE_DIR); if [ -f $(WP_CACHE_PACK) ] && [ "$(WP_CACHE)" != none ]; then \
+	  tar -xJf $(WP_CACHE_PACK) -C $(WP_CACHE_DIR) --skip-old-files && \
+	  echo "prove: cache $(WP_CACHE_PACK) unpacked into $(WP_CACHE_DIR) ($$(ls $(WP_CACHE_DIR) | wc -l) entries)"; fi
+prove-cache-pack:
+	@tar -cJf $(WP_CACHE_PACK) -C $(WP_CACHE_DIR) --sort=name --owner=0 --group=0 --mtime=@0 . && \
+	  echo "prove: $(WP_CACHE_PACK): $$(tar -tJf $(WP_CACHE_PACK) | grep -c json) entries, $$(du -h $(WP_CACHE_PACK) | cut -f1)"
+
+prove-run: prove-cache-unpack
 	@$(MAKE) --no-print-directory -j$(PROVE_JOBS) $(addprefix prove-module-,$(PROVE_MODULES))
 
 # Print the reports, sum them, and fail on any unproved goal.

@@ -46,11 +46,16 @@ run() { # config function [frama-c args]
 prove_group() { # name extra-cpp-flags function...
   local g=$1 X=$2; shift 2
   local fcts; fcts=$(IFS=,; echo "$*")
+  echo "heap_prove: $g = $*"
   # Functions whose reasoning is not (yet) routed through labelled assertions: every goal once
-  # with every definition transparent too.
-  local tf="" f
-  for f in "$@"; do case " ${HEAP_TRANSPARENT_FNS:-find_fit} " in *" $f "*) tf="$tf,$f" ;; esac; done
+  # with every definition transparent, and not in the configurations below (opaque, their goals
+  # could only time out, at 40 s each).
+  local tf="" f rest=()
+  for f in "$@"; do case " ${HEAP_TRANSPARENT_FNS:-find_fit} " in
+    *" $f "*) tf="$tf,$f" ;; *) rest+=("$f") ;; esac; done
   [ -n "$tf" ] && OPQ="$X" run all "$g" -wp-fct "${tf#,}"
+  [ ${#rest[@]} -gt 0 ] || return 0
+  fcts=$(IFS=,; echo "${rest[*]}")
   # the labelled goals are left to their own configuration (opaque they can only time out)
   OPQ="$X $(opaque_flags)" run opaque "$g" -wp-fct "$fcts" \
     -wp-prop=-tiling,-beyond,-heads,-links,-bitmaps,-merged,-slack
@@ -79,7 +84,7 @@ for fn in "$@"; do
 done
 if [ -n "${HEAP_GROUP_SIZE:-}" ]; then # smaller groups: progress lines sooner, same goals
   for ((i = 0; i < ${#plain[@]}; i += HEAP_GROUP_SIZE)); do
-    part=("${plain[@]:i:HEAP_GROUP_SIZE}"); prove_group "${part[0]}" "" "${part[@]}"; done
+    part=("${plain[@]:i:HEAP_GROUP_SIZE}"); prove_group "group$((i / HEAP_GROUP_SIZE + 1))" "" "${part[@]}"; done
 elif [ ${#plain[@]} -gt 0 ]; then prove_group functions "" "${plain[@]}"; fi
 [ ${#grown[@]} -gt 0 ] && prove_group grow "-DRA_LEMMAS_GROW" "${grown[@]}"
 exit 0

@@ -264,6 +264,8 @@ void ra_heap_reset(ra_heap *h);
     // blocks live before are live still, with their sizes (nothing moves)
     ensures live_kept: \forall integer w; \at(ra_live(h, w), Pre) ==>
       ra_live(h, w) && h->meta[w].size == \at(h->meta[w].size, Pre);
+    // the arena is the same (a frame fact callers need: the sizes share WP's memory variable)
+    ensures units: h->units == \old(h->units) && h->capacity == \old(h->capacity);
     behavior too_large:
       assumes size > PTRDIFF_MAX || (size + 15) / 16 > 0x7fffffff;
       ensures \result == \null && errno == ENOMEM;
