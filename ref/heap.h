@@ -335,7 +335,7 @@ void ra_heap_free(ra_heap *h, void *ptr);
           ra_unit_ptr(h, ptr, u) ==> ra_live(h, u);
       ensures block: \result != \null ==> \exists integer v; ra_live(h, v) &&
         ra_unit_ptr(h, \result, v) && h->meta[v].size * 16 >= size;
-      // the first min(old usable size, size) bytes are those of the old block
+      // the first min(old request, size) bytes are those of the old block (and more are copied)
       ensures keeps: \result != \null ==> \forall integer u; \at(ra_live(h, u), Pre) &&
         ra_unit_ptr(h, ptr, u) ==> \forall integer i;
           0 <= i < size && i < \at(h->meta[u].size * 16 - h->meta[u].next, Pre) ==>
