@@ -21,7 +21,7 @@
 # Extra frama-c arguments: HEAP_WP_ARGS (for example "-wp-timeout 20").
 set -u
 out=$1; shift
-mkdir -p "$out"
+rm -rf "$out/jobs"; mkdir -p "$out/jobs"
 all="TILING BEYOND HEADS LINKS BITMAPS MERGED SLACK"
 support() { case $1 in
   links) echo "LINKS HEADS" ;; merged) echo "MERGED TILING" ;; *) echo "${1^^}" ;; esac; }
@@ -29,15 +29,27 @@ opaque_flags() { # $@ = transparent components
   local f="" c
   for c in $all; do case " $* " in *" $c "*) ;; *) f="$f -DRA_OPAQUE_$c" ;; esac; done
   echo "$f"; }
+# Each run (a group of functions in one configuration) is a job: a script in OUTDIR/jobs, the
+# jobs run HEAP_JOBS at a time (default 2, one per core), each frama-c with -wp-par 1. Measured on
+# the 2-core machine: one run at a time with -wp-par 2 left a core idle while WP generates and
+# simplifies goals (most of a run's time, and single-threaded), and the provers raced each other
+# on every goal (with two slots, cvc4 and cvc5 both ran until one of them answered); with
+# -wp-par 1 the next prover runs only when the previous one fails. The heaviest jobs go first.
+njobs=0
 run() { # config function [frama-c args]
   local cfg=$1 fn=$2; shift 2
-  env WHY3CONFIG=proofs/why3.conf frama-c -cpp-extra-args="-Iref -DRA_WP $OPQ" ref/heap.c \
-    -wp -wp-rte -warn-unsigned-overflow -wp-prover cvc4,cvc5,z3 -wp-par 2 -wp-timeout 10 \
-    -wp-cache update -wp-cache-dir proofs/.cache ${HEAP_WP_ARGS:-} "$@" > "$out/$fn.$cfg.log" 2>&1
-  if grep -q 'User Error\|Fatal error\|aborted' "$out/$fn.$cfg.log"; then
-    echo "heap_prove: $fn [$cfg] frama-c failed:"; grep -m5 -A1 'Error\|annot-error' "$out/$fn.$cfg.log"; exit 1; fi
-  grep -q 'Goal ' "$out/$fn.$cfg.log" &&
-    echo "heap_prove: $fn [$cfg] $(grep -h 'Proved goals' "$out/$fn.$cfg.log" | sed 's/.*: *//')"
+  local log="$out/$fn.$cfg.log" q="" a
+  for a in "$@"; do q="$q $(printf '%q' "$a")"; done
+  njobs=$((njobs + 1))
+  { echo "env WHY3CONFIG=proofs/why3.conf frama-c -cpp-extra-args=$(printf '%q' "-Iref -DRA_WP $OPQ") ref/heap.c \\"
+    echo "  -wp -wp-rte -warn-unsigned-overflow -wp-prover cvc4,cvc5,z3 -wp-par 1 -wp-timeout 10 \\"
+    echo "  -wp-cache update -wp-cache-dir proofs/.cache ${HEAP_WP_ARGS:-} $q > $(printf '%q' "$log") 2>&1"
+    echo "if grep -q 'User Error\\|Fatal error\\|aborted' $(printf '%q' "$log"); then"
+    echo "  echo \"heap_prove: $fn [$cfg] frama-c failed:\"; grep -m5 -A1 'Error\\|annot-error' $(printf '%q' "$log"); exit 1; fi"
+    echo "if grep -q 'Goal ' $(printf '%q' "$log"); then"
+    echo "  echo \"heap_prove: $fn [$cfg] \$(grep -h 'Proved goals' $(printf '%q' "$log") | sed 's/.*: *//')\""
+    echo "else rm -f $(printf '%q' "$log"); fi # (no goal labelled $cfg)"
+  } > "$out/jobs/$(printf '%d%03d' "$PRIO" "$njobs").sh"
 }
 # Functions are proved in groups, one frama-c run per group and configuration (parsing and goal
 # generation dominate a run whose goals are all in the cache): the goals of a function do not
@@ -53,15 +65,14 @@ prove_group() { # name extra-cpp-flags function...
   local tf="" f rest=()
   for f in "$@"; do case " ${HEAP_TRANSPARENT_FNS:-find_fit} " in
     *" $f "*) tf="$tf,$f" ;; *) rest+=("$f") ;; esac; done
-  [ -n "$tf" ] && OPQ="$X" run all "$g" -wp-fct "${tf#,}"
+  [ -n "$tf" ] && OPQ="$X" PRIO=1 run all "$g" -wp-fct "${tf#,}"
   [ ${#rest[@]} -gt 0 ] || return 0
   fcts=$(IFS=,; echo "${rest[*]}")
   # the labelled goals are left to their own configuration (opaque they can only time out)
-  OPQ="$X $(opaque_flags)" run opaque "$g" -wp-fct "$fcts" \
+  OPQ="$X $(opaque_flags)" PRIO=1 run opaque "$g" -wp-fct "$fcts" \
     -wp-prop=-tiling,-beyond,-heads,-links,-bitmaps,-merged,-slack
   for c in tiling beyond heads links bitmaps merged slack; do
-    OPQ="$X $(opaque_flags $(support $c))" run "$c" "$g" -wp-fct "$fcts" -wp-prop "$c"
-    grep -q 'Goal ' "$out/$g.$c.log" || rm -f "$out/$g.$c.log" # no goal labelled c
+    OPQ="$X $(opaque_flags $(support $c))" PRIO=2 run "$c" "$g" -wp-fct "$fcts" -wp-prop "$c"
   done
 }
 plain=() grown=()
@@ -69,12 +80,12 @@ for fn in "$@"; do
   case $fn in
   lemmas)
     lem=$(sed -n 's/^ *lemma \([a-z_0-9]*\).*/\1/p' $(ls spec/heap_*lemmas.acsl | grep -v grow) | paste -sd, -)
-    OPQ="" run all lemmas -wp-prop "$lem"
+    OPQ="" PRIO=1 run all lemmas -wp-prop "$lem"
     # the growth lemmas, in scope only where used (spec/heap_grow_lemmas.acsl says why)
-    OPQ="-DRA_LEMMAS_GROW" run grow lemmas \
+    OPQ="-DRA_LEMMAS_GROW" PRIO=2 run grow lemmas \
       -wp-prop "$(sed -n 's/^ *lemma \([a-z_0-9]*\).*/\1/p' spec/heap_grow_lemmas.acsl | paste -sd, -)"
     # again with the bit predicate opaque: the bitmap lemmas then follow from the bit lemmas
-    OPQ="-DRA_OPAQUE_BIT" run bit lemmas -wp-prop "$(tr , '\n' <<< "$lem" | grep 'bitmaps\|sl_word' | paste -sd, -)" ;;
+    OPQ="-DRA_OPAQUE_BIT" PRIO=2 run bit lemmas -wp-prop "$(tr , '\n' <<< "$lem" | grep 'bitmaps\|sl_word' | paste -sd, -)" ;;
   # Lemma files in scope for these functions only (every lemma in scope enters every goal's
   # context, so each file is scoped to where it is used; fewer hypotheses cannot make a proof
   # unsound): the growth lemmas for grow.
@@ -87,4 +98,5 @@ if [ -n "${HEAP_GROUP_SIZE:-}" ]; then # smaller groups: progress lines sooner, 
     part=("${plain[@]:i:HEAP_GROUP_SIZE}"); prove_group "group$((i / HEAP_GROUP_SIZE + 1))" "" "${part[@]}"; done
 elif [ ${#plain[@]} -gt 0 ]; then prove_group functions "" "${plain[@]}"; fi
 [ ${#grown[@]} -gt 0 ] && prove_group grow "-DRA_LEMMAS_GROW" "${grown[@]}"
-exit 0
+# (xargs exits non-zero when a job did)
+ls "$out/jobs" | sort | sed "s|^|$out/jobs/|" | xargs -P "${HEAP_JOBS:-2}" -n 1 bash

@@ -13,7 +13,8 @@ ra_heap_stats_get ra_heap_check ra_heap_class_round ra_status_str ra_heap_set_er
 top_bit64 is_free list_insert list_remove find_fit split absorb_next ptr_of mark_live req_of
 unmark_live release invalid_reason unit_of validate zero_records start_empty fail units_for
 resize_in_place fault sat_add sat_sub with_bit without_bit bytes_of bump account_resize set_request
-grow align_gap fragmentation_of"
+grow align_gap fragmentation_of free_of_class links_ok walk_blocks walk_states check_classes
+walk_lists interior_tiled"
 cat "$@" | grep -E '^\[wp\] \[[^]]+\] Goal ' |
 sed -E -e 's/^\[wp\] \[[^]]+\] Goal ([^ ]+) : ([A-Za-z]+).*/\1 \2/' \
        -e 's/^\[wp\] \[Failed\] Goal ([^ ]+).*/\1 Failed/' |

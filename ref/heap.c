@@ -1503,25 +1503,118 @@ static ra_status fault(size_t *unit_out, ra_status s, size_t unit)
     return s;
 }
 
-ra_status ra_heap_check(const ra_heap *h, unsigned flags, size_t *unit_out)
+/* ra_heap_check is a few walks, each a function with its own contract (small goals for WP):
+ * walk_blocks (tiling, prev links, states, merging, slack, each free block's links; the sums),
+ * with RA_CHECK_FULL walk_states (the states again, record by record), walk_lists (completeness
+ * and acyclicity), check_classes (bitmaps and list heads), then the counters. Their contracts say what RA_OK means: with RA_CHECK_FULL, the well-formedness
+ * predicate holds (proved). Check verifies more than the predicate (counters, completeness, whole
+ * interior records), so the converse is not a theorem (proofs/README-heap.md). */
+typedef struct {
+    size_t live_units, free_units, live_blocks, free_blocks, used;
+} check_sums;
+
+/* Whether v names a free block (fitting in the arena) of class (f, s). */
+/*@ requires ra_heap_mem(h) && 0 <= f < 28 && 0 <= s < 16;
+    assigns \nothing;
+    ensures \result ==> ra_free(h, v) && ra_end(h, v) <= h->units &&
+      ra_cf(h->meta[v].size) == f && ra_cs(h->meta[v].size) == s; */
+static bool free_of_class(const ra_heap *h, int64_t v, unsigned f, unsigned s)
+{
+    if (v < 0 || v >= (int64_t)h->units)
+        return false;
+    const ra_heap_unit *m = &h->meta[v];
+    if (m->size == 0 || m->size > h->units - (uint32_t)v || m->back == LIVE)
+        return false;
+    unsigned f2, s2;
+    class_of(m->size, &f2, &s2);
+    return f2 == f && s2 == s;
+}
+
+/* The links of free block u as ra_links states them for every free block, in O(1): its class is
+ * valid, next and back name free blocks of its class that link back to u, and with no back link u
+ * heads its list. (That every free block is reachable from its head is walk_lists' business.) */
+/*@ requires ra_heap_mem(h) && ra_free(h, u) && ra_end(h, u) <= h->units;
+    assigns \nothing;
+    ensures \result ==> ra_link_ok(h, u, 0xffffffff, 0xffffffff); */
+static bool links_ok(const ra_heap *h, uint32_t u)
+{
+    const ra_heap_unit *m = &h->meta[u];
+    unsigned f, s;
+    class_of(m->size, &f, &s);
+    if (m->next != NIL && (!free_of_class(h, m->next, f, s) || h->meta[m->next].back != (int32_t)u))
+        return false;
+    if (m->back == NIL)
+        return h->l.heads[f][s] == (int64_t)u;
+    return free_of_class(h, m->back, f, s) && h->meta[m->back].next == (int32_t)u;
+}
+
+/* A lemma in the form of a ghost function (no code is generated): the interior fact that
+ * walk_blocks' loop invariant states up to unit n, once n is the arena's end, is ra_til_interior.
+ * Its precondition is the invariant word for word (Qed discharges it at the call), and its small
+ * context lets the provers unfold the predicate. */
+/*@ ghost
+  /@ requires ra_heap_mem(h) && n == h->units;
+     requires full ==> \forall integer i, j; 0 <= i < n && h->meta[i].size != 0 &&
+       i < j < i + h->meta[i].size ==> h->meta[j].size == 0;
+     assigns \nothing;
+     ensures tiling: full ==> ra_til_interior(h); @/
+  static void interior_tiled(const ra_heap *h, bool full, uint32_t n) { }
+*/
+
+/* The blocks in address order: tiling, prev links, states, merging, slack and each free block's
+ * links, and the sums. The blocks walked so far cover units 0 .. u-1, which bounds every sum
+ * (nothing here assumes the heap is well formed). With `full`, interior and unused records are
+ * verified to be zero, so every record of nonzero size below u is a block walked: the invariants
+ * then state the tiling of the prefix. (The per-block state checks are proved to mean the
+ * predicate by walk_states, which `full` runs again record by record: their invariants here would
+ * sit beside the tiling's, whose terms h->meta[i + h->meta[i].size] instantiate each other
+ * without end; the provers timed out.) */
+/*@ requires ra_heap_mem(h);
+    requires \valid(sums) && \separated(sums, h) && \separated(sums, h->meta + (0 .. h->capacity));
+    requires unit_out == \null || (\valid(unit_out) && \separated(unit_out, sums) &&
+      \separated(unit_out, h) && \separated(unit_out, h->meta + (0 .. h->capacity)));
+    assigns *sums, *unit_out;
+    ensures \result == RA_OK || (RA_FAULT_TILING <= \result <= RA_FAULT_SLACK);
+    ensures \result == RA_OK ==> sums->live_units + sums->free_units == h->units &&
+      sums->live_blocks + sums->free_blocks <= h->units && sums->used <= sums->live_units * 16;
+    ensures tiling: \result == RA_OK && full ==> ra_tiling(h);
+    ensures beyond: \result == RA_OK && full ==> ra_beyond(h); */
+static ra_status walk_blocks(const ra_heap *h, bool full, check_sums *sums, size_t *unit_out)
 {
     size_t live_units = 0, free_units = 0, live_blocks = 0, free_blocks = 0, used = 0;
     uint32_t prev = NONE;
     bool prev_free = false;
-    /* Tiling, prev links, states, merging, slack. The blocks walked so far cover units 0 .. u-1,
-     * which bounds every sum (nothing here assumes the heap is well formed). */
+    uint32_t u = 0;
     /*@ loop invariant 0 <= u <= h->units;
         loop invariant live_units + free_units == u && live_blocks + free_blocks <= u;
         loop invariant used <= live_units * 16;
-        loop assigns u, prev, prev_free, live_units, free_units, live_blocks, free_blocks, used; */
-    for (uint32_t u = 0; u < h->units; u += h->meta[u].size) {
+        loop invariant u == 0 ==> prev == 0xffffffff;
+        loop invariant u != 0 ==> prev < u && h->meta[prev].size != 0 &&
+          prev + h->meta[prev].size == u;
+        loop invariant full && u != 0 ==> h->meta[0].size != 0 && h->meta[0].prev == 0xffffffff;
+        loop invariant full ==> \forall integer i; 0 <= i < u && h->meta[i].size != 0 ==>
+          i + h->meta[i].size <= u;
+        loop invariant full ==> \forall integer i; 0 <= i < u && h->meta[i].size != 0 &&
+          i + h->meta[i].size == u ==> i == prev;
+        loop invariant full ==> \forall integer i; 0 <= i < u && h->meta[i].size != 0 &&
+          i + h->meta[i].size < u ==>
+          h->meta[i + h->meta[i].size].prev == i && h->meta[i + h->meta[i].size].size != 0;
+        loop invariant full ==> \forall integer i; 0 < i < u && h->meta[i].size != 0 ==>
+          h->meta[i].prev < i && h->meta[h->meta[i].prev].size != 0 &&
+          h->meta[i].prev + h->meta[h->meta[i].prev].size == i;
+        loop invariant full ==> \forall integer i, j; 0 <= i < u && h->meta[i].size != 0 &&
+          i < j < i + h->meta[i].size ==> h->meta[j].size == 0;
+        loop assigns u, prev, prev_free, live_units, free_units, live_blocks, free_blocks, used;
+        loop variant h->units - u; */
+    while (u < h->units) {
         const ra_heap_unit *m = &h->meta[u];
         if (m->size == 0 || m->size > h->units - u)
             return fault(unit_out, RA_FAULT_TILING, u);
         if (m->prev != prev)
             return fault(unit_out, RA_FAULT_PREV, u);
-        if (flags & RA_CHECK_FULL)
+        if (full)
             /*@ loop invariant u + 1 <= i <= u + m->size;
+                loop invariant \forall integer j; u < j < i ==> h->meta[j].size == 0;
                 loop assigns i; */
             for (uint32_t i = u + 1u; i < u + m->size; i++)
                 if (h->meta[i].size || h->meta[i].prev || h->meta[i].next || h->meta[i].back)
@@ -1536,24 +1629,160 @@ ra_status ra_heap_check(const ra_heap *h, unsigned flags, size_t *unit_out)
         } else {
             if (prev_free)
                 return fault(unit_out, RA_FAULT_ADJACENT_FREE, u);
+            if (!links_ok(h, u))
+                return fault(unit_out, RA_FAULT_LIST, u);
             free_units += m->size;
             free_blocks++;
             prev_free = true;
         }
         prev = u;
+        u += m->size;
     }
     if (h->meta[h->units].size != 0 || h->meta[h->units].prev != prev)
         return fault(unit_out, RA_FAULT_PREV, h->units);
-    /* Lists and bitmaps. A listed block must be a free start (its neighbours point back at it)
-     * of the list's class; walks are bounded by the free-block count, so a cycle is a fault. */
+    /* The components one by one. The interior goes through a ghost function: in this context the
+     * provers timed out on it (the invariants' terms h->meta[i + h->meta[i].size] and
+     * h->meta[h->meta[i].prev] instantiate each other without end). */
+    //@ ghost interior_tiled(h, full, u);
+    //@ assert tiling: full ==> ra_til_ends(h);
+    //@ assert tiling: full ==> ra_til_fit(h);
+    //@ assert tiling: full ==> ra_til_back(h);
+    //@ assert tiling: full ==> ra_til_next(h);
+    //@ assert tiling: full ==> ra_til_prev(h);
+    /* Records past the used units: zero when the caller promised zeroed metadata (O(capacity)). */
+    if (full && h->meta_zeroed)
+        /*@ loop invariant h->units + 1 <= i <= h->capacity + 1;
+            loop invariant \forall integer j; h->units < j < i ==> ra_zero_unit(h->meta[j]);
+            loop assigns i; */
+        for (size_t i = (size_t)h->units + 1u; i <= h->capacity; i++)
+            if (h->meta[i].size || h->meta[i].prev || h->meta[i].next || h->meta[i].back)
+                return fault(unit_out, RA_FAULT_TILING, i);
+    sums->live_units = live_units;
+    sums->free_units = free_units;
+    sums->live_blocks = live_blocks;
+    sums->free_blocks = free_blocks;
+    sums->used = used;
+    return RA_OK;
+}
+
+/* The states, record by record (RA_CHECK_FULL only: O(units)): no free block is followed by a
+ * free block, a live block's slack fits, a free block's links are as ra_links states them. The
+ * same checks walk_blocks makes block by block, here in the form the predicate states them. */
+/*@ requires ra_heap_mem(h);
+    requires unit_out == \null || (\valid(unit_out) && \separated(unit_out, h) &&
+      \separated(unit_out, h->meta + (0 .. h->capacity)));
+    assigns *unit_out;
+    ensures \result == RA_OK || \result == RA_FAULT_TILING || \result == RA_FAULT_ADJACENT_FREE ||
+      \result == RA_FAULT_SLACK || \result == RA_FAULT_LIST;
+    ensures links: \result == RA_OK ==> ra_links(h, 0xffffffff, 0xffffffff);
+    ensures merged: \result == RA_OK ==> ra_merged(h, 0xffffffff, 0xffffffff);
+    ensures slack: \result == RA_OK ==> ra_slack(h, 0xffffffff); */
+static ra_status walk_states(const ra_heap *h, size_t *unit_out)
+{
+    /*@ loop invariant 0 <= u <= h->units;
+        loop invariant \forall integer i; 0 <= i < u && h->meta[i].size != 0 &&
+          h->meta[i].back != -2 && i + h->meta[i].size < h->units ==>
+          !(h->meta[i + h->meta[i].size].size != 0 && h->meta[i + h->meta[i].size].back != -2);
+        loop invariant \forall integer i; 0 <= i < u && h->meta[i].size != 0 &&
+          h->meta[i].back == -2 ==> 0 <= h->meta[i].next <= h->meta[i].size * 16;
+        loop invariant \forall integer i; 0 <= i < u && h->meta[i].size != 0 &&
+          h->meta[i].back != -2 ==> ra_link_ok(h, i, 0xffffffff, 0xffffffff);
+        loop assigns u;
+        loop variant h->units - u; */
+    for (uint32_t u = 0; u < h->units; u++) {
+        const ra_heap_unit *m = &h->meta[u];
+        if (m->size == 0)
+            continue;
+        if (m->size > h->units - u)
+            return fault(unit_out, RA_FAULT_TILING, u);
+        if (m->back == LIVE) {
+            if (m->next < 0 || (size_t)m->next > (size_t)m->size * UNIT)
+                return fault(unit_out, RA_FAULT_SLACK, u);
+        } else {
+            uint32_t e = u + m->size;
+            if (e < h->units && h->meta[e].size != 0 && h->meta[e].back != LIVE)
+                return fault(unit_out, RA_FAULT_ADJACENT_FREE, e);
+            if (!links_ok(h, u))
+                return fault(unit_out, RA_FAULT_LIST, u);
+        }
+    }
+    return RA_OK;
+}
+
+/* The bitmaps and the list heads, class by class: each bit agrees with its list (or row) being
+ * non-empty, no bit is set beyond the classes, and each head is a free block of its class with no
+ * back link. */
+/*@ requires ra_heap_mem(h);
+    requires unit_out == \null || (\valid(unit_out) && \separated(unit_out, h) &&
+      \separated(unit_out, h->meta + (0 .. h->capacity)));
+    assigns *unit_out;
+    ensures \result == RA_OK || \result == RA_FAULT_LIST || \result == RA_FAULT_BITMAP;
+    ensures heads: \result == RA_OK ==> ra_heads(h, 0xffffffff, 0xffffffff);
+    ensures bitmaps: \result == RA_OK ==> ra_bitmaps(h); */
+static ra_status check_classes(const ra_heap *h, size_t *unit_out)
+{
+    /*@ loop invariant 0 <= f <= 28;
+        loop invariant \forall integer g; 0 <= g < f ==> ra_sl_word(h, g);
+        loop invariant \forall integer g; 0 <= g < f ==>
+          (ra_bit(h->l.fl_bitmap, g) <==> h->l.sl_bitmap[g] != 0);
+        loop invariant \forall integer g, t; 0 <= g < f && 0 <= t < 16 && h->l.heads[g][t] != -1 ==>
+          ra_free(h, h->l.heads[g][t]) && h->meta[h->l.heads[g][t]].back == -1 &&
+          ra_cf(h->meta[h->l.heads[g][t]].size) == g && ra_cs(h->meta[h->l.heads[g][t]].size) == t;
+        loop assigns f; */
+    for (unsigned f = 0; f < RA_HEAP_FL_COUNT; f++) {
+        uint64_t word = h->l.sl_bitmap[f];
+        if (((h->l.fl_bitmap & bit_of(f)) != 0) != (word != 0))
+            return fault(unit_out, RA_FAULT_BITMAP, f);
+        /* No bit beyond the 16 classes of the row (bit by bit: WP relates bit_of(k) to ra_bit,
+         * not a shifted word). Rows are mostly empty, and an empty row has none. */
+        if (word != 0)
+            /*@ loop invariant 16 <= k <= 64;
+                loop invariant \forall integer j; 16 <= j < k ==> !ra_bit(word, j);
+                loop assigns k; */
+            for (unsigned k = RA_HEAP_SL_COUNT; k < 64; k++)
+                if ((word & bit_of(k)) != 0)
+                    return fault(unit_out, RA_FAULT_BITMAP, f);
+        //@ assert \forall integer k; 16 <= k < 64 ==> !ra_bit(word, k);
+        /*@ loop invariant 0 <= s <= 16;
+            loop invariant \forall integer t; 0 <= t < s ==> (ra_bit(word, t) <==> h->l.heads[f][t] != -1);
+            loop invariant \forall integer t; 0 <= t < s && h->l.heads[f][t] != -1 ==>
+              ra_free(h, h->l.heads[f][t]) && h->meta[h->l.heads[f][t]].back == -1 &&
+              ra_cf(h->meta[h->l.heads[f][t]].size) == f && ra_cs(h->meta[h->l.heads[f][t]].size) == t;
+            loop assigns s; */
+        for (unsigned s = 0; s < RA_HEAP_SL_COUNT; s++) {
+            int64_t hd = h->l.heads[f][s];
+            if (((word & bit_of(s)) != 0) != (hd != NIL))
+                return fault(unit_out, RA_FAULT_BITMAP, f * RA_HEAP_SL_COUNT + s);
+            if (hd != NIL && (!free_of_class(h, hd, f, s) || h->meta[hd].back != NIL))
+                return fault(unit_out, RA_FAULT_LIST, (size_t)(uint32_t)hd);
+        }
+    }
+    /*@ loop invariant 28 <= k <= 64;
+        loop invariant \forall integer j; 28 <= j < k ==> !ra_bit(h->l.fl_bitmap, j);
+        loop assigns k; */
+    for (unsigned k = RA_HEAP_FL_COUNT; k < 64; k++)
+        if ((h->l.fl_bitmap & bit_of(k)) != 0)
+            return fault(unit_out, RA_FAULT_BITMAP, k);
+    return RA_OK;
+}
+
+/* Every list walked from its head: each listed block is a free start of the list's class whose
+ * back link names its predecessor in the list. Walks are bounded by the free-block count, so a
+ * cycle is a fault, and the free blocks listed must number free_blocks: with the walk above
+ * (every free block links into its class), every free block is reachable from its head. */
+/*@ requires ra_heap_mem(h) && free_blocks <= h->units;
+    requires unit_out == \null || (\valid(unit_out) && \separated(unit_out, h) &&
+      \separated(unit_out, h->meta + (0 .. h->capacity)));
+    assigns *unit_out;
+    ensures \result == RA_OK || \result == RA_FAULT_LIST || \result == RA_FAULT_UNLISTED; */
+static ra_status walk_lists(const ra_heap *h, size_t free_blocks, size_t *unit_out)
+{
     size_t listed = 0;
     /*@ loop invariant 0 <= fl <= 28 && listed <= free_blocks;
         loop assigns fl, listed; */
     for (unsigned fl = 0; fl < RA_HEAP_FL_COUNT; fl++) {
-        if (((h->l.fl_bitmap >> fl) & 1u) != (h->l.sl_bitmap[fl] != 0 ? 1u : 0u))
-            return fault(unit_out, RA_FAULT_BITMAP, fl);
         if (h->l.sl_bitmap[fl] == 0) {
-            /* Most rows are empty: all heads NONE (all bits set) iff their AND is NONE. The
+            /* Most rows are empty: all heads NIL (all bits set) iff their AND is NIL. The
              * fuzzers call check after every operation, so this row test is the hot path. */
             int64_t all = NIL;
             /*@ loop invariant 0 <= sl <= 16;
@@ -1561,15 +1790,12 @@ ra_status ra_heap_check(const ra_heap *h, unsigned flags, size_t *unit_out)
             for (unsigned sl = 0; sl < RA_HEAP_SL_COUNT; sl++)
                 all &= h->l.heads[fl][sl];
             if (all == NIL)
-                continue; /* else the loop below finds the head that is set */
+                continue; /* else the loop below walks the head that is set */
         }
         /*@ loop invariant 0 <= sl <= 16 && listed <= free_blocks;
             loop assigns sl, listed; */
         for (unsigned sl = 0; sl < RA_HEAP_SL_COUNT; sl++) {
             int64_t back = NIL;
-            if (((h->l.sl_bitmap[fl] >> sl) & 1u) != (h->l.heads[fl][sl] != NIL ? 1u : 0u))
-                return fault(unit_out, RA_FAULT_BITMAP, fl * RA_HEAP_SL_COUNT + sl);
-            /* (a cycle ends when listed exceeds the free blocks counted above) */
             /*@ loop invariant listed <= free_blocks;
                 loop assigns sv, back, listed; */
             for (int64_t sv = h->l.heads[fl][sl]; sv != NIL; sv = h->meta[sv].next) {
@@ -1593,9 +1819,32 @@ ra_status ra_heap_check(const ra_heap *h, unsigned flags, size_t *unit_out)
     }
     if (listed != free_blocks)
         return fault(unit_out, RA_FAULT_UNLISTED, 0);
-    if (live_units != h->live_units || free_units != h->free_units ||
-        live_blocks != h->live_blocks || free_blocks != h->free_blocks || used != h->used_bytes ||
-        live_units + free_units != h->units)
+    return RA_OK;
+}
+
+ra_status ra_heap_check(const ra_heap *h, unsigned flags, size_t *unit_out)
+{
+    check_sums sums;
+    bool full = (flags & RA_CHECK_FULL) != 0;
+    ra_status st = walk_blocks(h, full, &sums, unit_out);
+    if (st != RA_OK)
+        return st;
+    if (full) {
+        st = walk_states(h, unit_out);
+        if (st != RA_OK)
+            return st;
+    }
+    st = walk_lists(h, sums.free_blocks, unit_out);
+    if (st != RA_OK)
+        return st;
+    /* Last of the calls that may write *unit_out: a size_t, which WP's Typed model keeps in the
+     * same memory variable as the 64-bit bitmaps, so the bitmap facts must come after it. */
+    st = check_classes(h, unit_out);
+    if (st != RA_OK)
+        return st;
+    if (sums.live_units != h->live_units || sums.free_units != h->free_units ||
+        sums.live_blocks != h->live_blocks || sums.free_blocks != h->free_blocks ||
+        sums.used != h->used_bytes)
         return fault(unit_out, RA_FAULT_COUNTERS, 0);
     return RA_OK;
 }

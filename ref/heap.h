@@ -158,7 +158,42 @@ size_t ra_heap_meta_bytes(size_t units);
 
 /* Initialise h over arena[0 .. bytes): metadata is carved from the front. arena must be aligned to
  * RA_HEAP_ALIGN. Returns RA_OK or RA_EINVAL_ARG / RA_EMISALIGNED / RA_ETOOSMALL; on error h is
- * left unusable. The whole arena becomes one free block. O(units). */
+ * left unusable. The whole arena becomes one free block. O(units).
+ * Layout: units = min((bytes - 16) / 32, RA_HEAP_MAX_UNITS) records plus a sentinel at the front,
+ * then units * 16 bytes of user space.
+ * This contract is NOT proved by WP: the records are carved out of the arena with a cast, which
+ * WP's Typed model cannot check (proofs/README-heap.md); E-ACSL checks it on every call of the
+ * corpus replay (make eacsl), and the body calls the proved ra_heap_init_split. */
+/*@ requires h == \null || \valid(h);
+    requires h != \null && arena != \null ==>
+      \valid((char *)arena + (0 .. bytes - 1)) && \separated(h, (char *)arena + (0 .. bytes - 1));
+    behavior bad_arg:
+      assumes h == \null || arena == \null;
+      assigns \nothing;
+      ensures \result == RA_EINVAL_ARG;
+    behavior misaligned:
+      assumes h != \null && arena != \null;
+      assumes ra_addr_mod((char *)arena, 16) != 0;
+      assigns \nothing;
+      ensures \result == RA_EMISALIGNED;
+    behavior too_small:
+      assumes h != \null && arena != \null;
+      assumes ra_addr_mod((char *)arena, 16) == 0;
+      assumes bytes < 48;
+      assigns \nothing;
+      ensures \result == RA_ETOOSMALL;
+    behavior ok:
+      assumes h != \null && arena != \null;
+      assumes ra_addr_mod((char *)arena, 16) == 0;
+      assumes bytes >= 48;
+      assigns *h, ((char *)arena)[0 .. bytes - 1];
+      ensures \result == RA_OK;
+      ensures ra_heap_ok(h);
+      ensures h->units == h->capacity;
+      ensures h->units == ((bytes - 16) / 32 <= 0x7fffffff ? (bytes - 16) / 32 : 0x7fffffff);
+      ensures (char *)h->meta == (char *)arena && h->base == (char *)arena + (h->units + 1) * 16;
+      ensures ra_free(h, 0) && h->meta[0].size == h->units;
+    complete behaviors; disjoint behaviors; */
 ra_status ra_heap_init(ra_heap *h, void *arena, size_t bytes);
 
 /* Initialise with metadata and user memory apart. meta must hold ra_heap_meta_bytes(capacity)
@@ -414,16 +449,23 @@ bool ra_heap_owns(const ra_heap *h, const void *ptr);
             out->live_blocks == h->live_blocks && out->free_blocks == h->free_blocks; */
 void ra_heap_stats_get(const ra_heap *h, ra_heap_stats *out);
 
-/* Check flags: RA_CHECK_FULL also verifies that every interior unit is zero (O(units) memory
- * scan); without it, check walks blocks and lists only (O(blocks)). */
+/* Check flags: RA_CHECK_FULL also verifies that every interior record, and every record past the
+ * used units when the metadata was promised zeroed, is zero (O(capacity) memory scan); without
+ * it, check walks blocks and lists only (O(blocks)). */
 #define RA_CHECK_FULL 1u
 
 /* Walk every invariant; return RA_OK or the first fault found, and if unit_out is not NULL the
- * unit where it was found. Never changes the heap. */
+ * unit where it was found. Never changes the heap. Proved: RA_OK with RA_CHECK_FULL means the
+ * well-formedness predicate holds (check is sound). Check verifies more than the predicate (the
+ * counters, that every free block is reachable from its list head, that lists are acyclic, whole
+ * interior records), so RA_OK is not proved for every heap satisfying the predicate; the fuzzers
+ * call it after every operation, where a false alarm would be a finding. */
 /*@ requires ra_heap_mem(h);
-    requires unit_out == \null || (\valid(unit_out) && \separated(unit_out, h));
+    requires unit_out == \null || (\valid(unit_out) && \separated(unit_out, h) &&
+      \separated(unit_out, h->meta + (0 .. h->capacity)));
     assigns *unit_out;
-    ensures \result == RA_OK || (RA_FAULT_TILING <= \result <= RA_FAULT_SLACK); */
+    ensures \result == RA_OK || (RA_FAULT_TILING <= \result <= RA_FAULT_SLACK);
+    ensures sound: \result == RA_OK && (flags & RA_CHECK_FULL) != 0 ==> ra_heap_ok(h); */
 ra_status ra_heap_check(const ra_heap *h, unsigned flags, size_t *unit_out);
 
 /* One sentence naming a status code. */

@@ -611,6 +611,33 @@ static void test_check_detects_corruption(void **state)
     assert_int_not_equal(ra_heap_check(&fx.h, 0, NULL), RA_OK);
     m[ua] = keep;
     assert_heap_ok(&fx.h);
+    /* b's row (class 0) is not empty, so only the bits beyond the classes are wrong */
+    assert_int_not_equal(fx.h.l.sl_bitmap[0], 0);
+    fx.h.l.sl_bitmap[0] |= (uint64_t)1 << 40; /* a bit beyond the 16 lists of a row */
+    assert_int_equal(ra_heap_check(&fx.h, 0, NULL), RA_FAULT_BITMAP);
+    fx.h = saved;
+    fx.h.l.fl_bitmap |= (uint64_t)1 << 50; /* a bit beyond the 28 rows */
+    assert_int_equal(ra_heap_check(&fx.h, 0, NULL), RA_FAULT_BITMAP);
+    fx.h = saved;
+    assert_heap_ok(&fx.h);
+}
+
+/* RA_CHECK_FULL also scans the records past the used units when they were promised zero. */
+static void test_check_beyond(void **state)
+{
+    (void)state;
+    static ra_heap_unit meta[65]; /* static: zero, as the promise says */
+    static _Alignas(16) char user[64 * 16];
+    ra_heap h;
+    assert_int_equal(ra_heap_init_split(&h, meta, 64, true, user, 32 * 16), RA_OK);
+    assert_heap_ok(&h);
+    meta[40].next = 5; /* a record past the used units */
+    size_t unit = 0;
+    assert_int_equal(ra_heap_check(&h, RA_CHECK_FULL, &unit), RA_FAULT_TILING);
+    assert_int_equal(unit, 40);
+    assert_int_equal(ra_heap_check(&h, 0, NULL), RA_OK); /* O(blocks) mode does not look */
+    meta[40].next = 0;
+    assert_heap_ok(&h);
 }
 
 /* ---- a long seeded random run --------------------------------------------------------------- */
@@ -708,6 +735,7 @@ int main(void)
         cmocka_unit_test_setup(test_class_round, setup),
         cmocka_unit_test_setup(test_split_and_extend, setup),
         cmocka_unit_test_setup(test_check_detects_corruption, setup),
+        cmocka_unit_test(test_check_beyond),
         cmocka_unit_test_setup(test_random_long_run, setup),
     };
     return cmocka_run_group_tests_name("heap", tests, NULL, NULL);
