@@ -162,8 +162,8 @@ size_t ra_heap_meta_bytes(size_t units);
  * Layout: units = min((bytes - 16) / 32, RA_HEAP_MAX_UNITS) records plus a sentinel at the front,
  * then units * 16 bytes of user space.
  * This contract is NOT proved by WP: the records are carved out of the arena with a cast, which
- * WP's Typed model cannot check (proofs/README-heap.md); E-ACSL checks it on every call of the
- * corpus replay (make eacsl), and the body calls the proved ra_heap_init_split. */
+ * WP's Typed model cannot check (proofs/README-heap.md). E-ACSL checks the layout clauses on every
+ * call of the corpus replay (make eacsl), and the body calls the proved ra_heap_init_split. */
 /*@ requires h == \null || \valid(h);
     requires h != \null && arena != \null ==>
       \valid((char *)arena + (0 .. bytes - 1)) && \separated(h, (char *)arena + (0 .. bytes - 1));
