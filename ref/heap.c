@@ -1505,8 +1505,8 @@ static ra_status fault(size_t *unit_out, ra_status s, size_t unit)
 
 /* ra_heap_check is a few walks, each a function with its own contract (small goals for WP):
  * walk_blocks (tiling, prev links, states, merging, slack, each free block's links; the sums),
- * with RA_CHECK_FULL walk_states (the states again, record by record), walk_lists (completeness
- * and acyclicity), check_classes (bitmaps and list heads), then the counters. Their contracts say what RA_OK means: with RA_CHECK_FULL, the well-formedness
+ * with RA_CHECK_FULL walk_states (the states again, record by record), check_classes (bitmaps
+ * and list heads), walk_lists (completeness and acyclicity), then the counters. Their contracts say what RA_OK means: with RA_CHECK_FULL, the well-formedness
  * predicate holds (proved). Check verifies more than the predicate (counters, completeness, whole
  * interior records), so the converse is not a theorem (proofs/README-heap.md). */
 typedef struct {
@@ -1769,38 +1769,39 @@ static ra_status check_classes(const ra_heap *h, size_t *unit_out)
 /* Every list walked from its head: each listed block is a free start of the list's class whose
  * back link names its predecessor in the list. Walks are bounded by the free-block count, so a
  * cycle is a fault, and the free blocks listed must number free_blocks: with the walk above
- * (every free block links into its class), every free block is reachable from its head. */
+ * (every free block links into its class), every free block is reachable from its head. Runs
+ * after check_classes, so an empty row (bitmap word 0) has no head. The fault comes back as a
+ * value, not through *unit_out: a write there (a size_t, kept by WP's Typed model in the memory
+ * variable of the 64-bit bitmaps) would hide from WP that the bitmaps check_classes verified are
+ * unchanged. */
+typedef struct {
+    ra_status status;
+    size_t unit;
+} walk_result;
+
 /*@ requires ra_heap_mem(h) && free_blocks <= h->units;
-    requires unit_out == \null || (\valid(unit_out) && \separated(unit_out, h) &&
-      \separated(unit_out, h->meta + (0 .. h->capacity)));
-    assigns *unit_out;
-    ensures \result == RA_OK || \result == RA_FAULT_LIST || \result == RA_FAULT_UNLISTED; */
-static ra_status walk_lists(const ra_heap *h, size_t free_blocks, size_t *unit_out)
+    assigns \nothing;
+    ensures \result.status == RA_OK || \result.status == RA_FAULT_LIST ||
+      \result.status == RA_FAULT_UNLISTED; */
+static walk_result walk_lists(const ra_heap *h, size_t free_blocks)
 {
+    walk_result r = { RA_FAULT_LIST, 0 };
     size_t listed = 0;
     /*@ loop invariant 0 <= fl <= 28 && listed <= free_blocks;
-        loop assigns fl, listed; */
+        loop assigns fl, listed, r.unit; */
     for (unsigned fl = 0; fl < RA_HEAP_FL_COUNT; fl++) {
-        if (h->l.sl_bitmap[fl] == 0) {
-            /* Most rows are empty: all heads NIL (all bits set) iff their AND is NIL. The
-             * fuzzers call check after every operation, so this row test is the hot path. */
-            int64_t all = NIL;
-            /*@ loop invariant 0 <= sl <= 16;
-                loop assigns sl, all; */
-            for (unsigned sl = 0; sl < RA_HEAP_SL_COUNT; sl++)
-                all &= h->l.heads[fl][sl];
-            if (all == NIL)
-                continue; /* else the loop below walks the head that is set */
-        }
+        if (h->l.sl_bitmap[fl] == 0)
+            continue;
         /*@ loop invariant 0 <= sl <= 16 && listed <= free_blocks;
-            loop assigns sl, listed; */
+            loop assigns sl, listed, r.unit; */
         for (unsigned sl = 0; sl < RA_HEAP_SL_COUNT; sl++) {
             int64_t back = NIL;
             /*@ loop invariant listed <= free_blocks;
-                loop assigns sv, back, listed; */
+                loop assigns sv, back, listed, r.unit; */
             for (int64_t sv = h->l.heads[fl][sl]; sv != NIL; sv = h->meta[sv].next) {
+                r.unit = (size_t)(uint32_t)sv;
                 if (sv < 0 || sv >= (int64_t)h->units || ++listed > free_blocks)
-                    return fault(unit_out, RA_FAULT_LIST, (size_t)(uint32_t)sv);
+                    return r;
                 uint32_t v = (uint32_t)sv;
                 const ra_heap_unit *m = &h->meta[v];
                 unsigned f, s;
@@ -1809,17 +1810,17 @@ static ra_status walk_lists(const ra_heap *h, size_t free_blocks, size_t *unit_o
                     (m->prev != NONE &&
                      (m->prev >= v || (size_t)m->prev + h->meta[m->prev].size != v)) ||
                     (m->prev == NONE && v != 0))
-                    return fault(unit_out, RA_FAULT_LIST, v);
+                    return r;
                 class_of(m->size, &f, &s);
                 if (f != fl || s != sl)
-                    return fault(unit_out, RA_FAULT_LIST, v);
+                    return r;
                 back = sv;
             }
         }
     }
-    if (listed != free_blocks)
-        return fault(unit_out, RA_FAULT_UNLISTED, 0);
-    return RA_OK;
+    r.status = listed != free_blocks ? RA_FAULT_UNLISTED : RA_OK;
+    r.unit = 0;
+    return r;
 }
 
 ra_status ra_heap_check(const ra_heap *h, unsigned flags, size_t *unit_out)
@@ -1834,14 +1835,13 @@ ra_status ra_heap_check(const ra_heap *h, unsigned flags, size_t *unit_out)
         if (st != RA_OK)
             return st;
     }
-    st = walk_lists(h, sums.free_blocks, unit_out);
-    if (st != RA_OK)
-        return st;
-    /* Last of the calls that may write *unit_out: a size_t, which WP's Typed model keeps in the
-     * same memory variable as the 64-bit bitmaps, so the bitmap facts must come after it. */
+    /* The last call that may write *unit_out (walk_lists returns its fault instead: see there). */
     st = check_classes(h, unit_out);
     if (st != RA_OK)
         return st;
+    walk_result w = walk_lists(h, sums.free_blocks);
+    if (w.status != RA_OK)
+        return fault(unit_out, w.status, w.unit);
     if (sums.live_units != h->live_units || sums.free_units != h->free_units ||
         sums.live_blocks != h->live_blocks || sums.free_blocks != h->free_blocks ||
         sums.used != h->used_bytes)
