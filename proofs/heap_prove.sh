@@ -38,17 +38,18 @@ opaque_flags() { # $@ = transparent components
 njobs=0
 run() { # config function [frama-c args]
   local cfg=$1 fn=$2; shift 2
-  local log="$out/$fn.$cfg.log" q="" a
+  local log q="" a
+  log=$(printf '%q' "$out/$fn.$cfg.log") # (quoted once, for the job script)
   for a in "$@"; do q="$q $(printf '%q' "$a")"; done
   njobs=$((njobs + 1))
   { echo "env WHY3CONFIG=proofs/why3.conf frama-c -cpp-extra-args=$(printf '%q' "-Iref -DRA_WP $OPQ") ref/heap.c \\"
     echo "  -wp -wp-rte -warn-unsigned-overflow -wp-prover cvc4,cvc5,z3 -wp-par 1 -wp-timeout 10 \\"
-    echo "  -wp-cache update -wp-cache-dir proofs/.cache ${HEAP_WP_ARGS:-} $q > $(printf '%q' "$log") 2>&1"
-    echo "if grep -q 'User Error\\|Fatal error\\|aborted' $(printf '%q' "$log"); then"
-    echo "  echo \"heap_prove: $fn [$cfg] frama-c failed:\"; grep -m5 -A1 'Error\\|annot-error' $(printf '%q' "$log"); exit 1; fi"
-    echo "if grep -q 'Goal ' $(printf '%q' "$log"); then"
-    echo "  echo \"heap_prove: $fn [$cfg] \$(grep -h 'Proved goals' $(printf '%q' "$log") | sed 's/.*: *//')\""
-    echo "else rm -f $(printf '%q' "$log"); fi # (no goal labelled $cfg)"
+    echo "  -wp-cache update -wp-cache-dir proofs/.cache ${HEAP_WP_ARGS:-} $q > $log 2>&1"
+    echo "if grep -q 'User Error\\|Fatal error\\|aborted' $log; then"
+    echo "  echo \"heap_prove: $fn [$cfg] frama-c failed:\"; grep -m5 -A1 'Error\\|annot-error' $log; exit 1; fi"
+    echo "if grep -q 'Goal ' $log; then"
+    echo "  echo \"heap_prove: $fn [$cfg] \$(grep -h 'Proved goals' $log | sed 's/.*: *//')\""
+    echo "else rm -f $log; fi # (no goal labelled $cfg)"
   } > "$out/jobs/$(printf '%d%03d' "$PRIO" "$njobs").sh"
 }
 # Functions are proved in groups, one frama-c run per group and configuration (parsing and goal
@@ -56,8 +57,7 @@ run() { # config function [frama-c args]
 # depend on which other functions a run selects, so a group's log holds exactly the goals the
 # one-function runs would. A group is the functions sharing the lemma files in scope.
 prove_group() { # name extra-cpp-flags function...
-  local g=$1 X=$2; shift 2
-  local fcts; fcts=$(IFS=,; echo "$*")
+  local g=$1 X=$2 fcts; shift 2
   echo "heap_prove: $g = $*"
   # Functions whose reasoning is not (yet) routed through labelled assertions: every goal once
   # with every definition transparent, and not in the configurations below (opaque, their goals

@@ -1506,9 +1506,9 @@ static ra_status fault(size_t *unit_out, ra_status s, size_t unit)
 /* ra_heap_check is a few walks, each a function with its own contract (small goals for WP):
  * walk_blocks (tiling, prev links, states, merging, slack, each free block's links; the sums),
  * with RA_CHECK_FULL walk_states (the states again, record by record), check_classes (bitmaps
- * and list heads), walk_lists (completeness and acyclicity), then the counters. Their contracts say what RA_OK means: with RA_CHECK_FULL, the well-formedness
- * predicate holds (proved). Check verifies more than the predicate (counters, completeness, whole
- * interior records), so the converse is not a theorem (proofs/README-heap.md). */
+ * and list heads), walk_lists (completeness and acyclicity), then the counters. Their contracts
+ * say what RA_OK means: with RA_CHECK_FULL, the predicate holds (proved). Check verifies more than
+ * the predicate (counters, completeness, whole interior records): the converse is no theorem. */
 typedef struct {
     size_t live_units, free_units, live_blocks, free_blocks, used;
 } check_sums;
