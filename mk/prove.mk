@@ -40,13 +40,32 @@ SPEC_FILES  := $(wildcard spec/*.acsl)
 # so modules appended after this file is read get the target too.
 prove-module-%:
 	@mkdir -p $(PROVE_OUT) $(WP_CACHE_DIR)
-	@rm -f $(PROVE_OUT)/$*.json
-	@t0=$$(date +%s); \
+	@$(call prove_reuse,$*,$(WP_CPP) $(WP_FLAGS)); \
+	rm -f $(PROVE_OUT)/$*.json; t0=$$(date +%s); \
 	$(WP_ENV) $(FRAMAC) -cpp-extra-args="$(WP_CPP)" ref/$*.c $(WP_FLAGS) \
 	  -wp-report-json $(PROVE_OUT)/$*.json > $(PROVE_OUT)/$*.log 2>&1; rc=$$?; \
 	echo "prove: $* done in $$(( $$(date +%s) - t0 ))s (frama-c exit $$rc, log $(PROVE_OUT)/$*.log)"; \
-	if [ $$rc -ne 0 ] || [ ! -s $(PROVE_OUT)/$*.json ]; then tail -20 $(PROVE_OUT)/$*.log; exit 1; fi
-	@python3 proofs/report.py $* $(PROVE_OUT)/$*.json > $(PROVE_OUT)/$*.report
+	if [ $$rc -ne 0 ] || [ ! -s $(PROVE_OUT)/$*.json ]; then tail -20 $(PROVE_OUT)/$*.log; exit 1; fi; \
+	python3 proofs/report.py $* $(PROVE_OUT)/$*.json > $(PROVE_OUT)/$*.report; \
+	$(call prove_stamp,$*)
+
+# A re-run with no change takes seconds: after a run that proved every goal of a module, the
+# fingerprint of its inputs (proofs/fingerprint.sh: sources, headers, spec, scripts, settings,
+# tool versions) is kept in $(PROVE_OUT)/<m>.stamp; while it is unchanged the module's report is
+# reused instead of running WP again. PROVE_FRESH=1 (or WP_CACHE=none) always runs WP.
+# prove_reuse opens a recipe line (it sets $$fp, then exits 0 when the report is reused);
+# prove_stamp closes it.
+PROVE_FRESH ?=
+define prove_reuse
+fp=$$(bash proofs/fingerprint.sh $(1) '$(2)'); \
+	if [ -z "$(PROVE_FRESH)" ] && [ "$(WP_CACHE)" != none ] && [ -s $(PROVE_OUT)/$(1).report ] && \
+	   [ "$$(cat $(PROVE_OUT)/$(1).stamp 2>/dev/null)" = "$$fp" ]; then \
+	  echo "prove: $(1) unchanged since its last run that proved every goal (inputs $$(echo $$fp | cut -c1-12)): report reused, PROVE_FRESH=1 runs WP again"; \
+	  exit 0; fi; rm -f $(PROVE_OUT)/$(1).stamp
+endef
+define prove_stamp
+if tail -1 $(PROVE_OUT)/$(1).report | awk '{ exit !($$4 == $$6) }'; then echo "$$fp" > $(PROVE_OUT)/$(1).stamp; fi
+endef
 
 # The committed cache (proofs/wp-cache.tar.xz): WP's results of the last full run, one small JSON
 # file per goal and prover, keyed by a hash of the goal as sent to the prover. Unpacked into

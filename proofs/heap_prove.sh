@@ -42,13 +42,14 @@ run() { # config function [frama-c args]
   log=$(printf '%q' "$out/$fn.$cfg.log") # (quoted once, for the job script)
   for a in "$@"; do q="$q $(printf '%q' "$a")"; done
   njobs=$((njobs + 1))
-  { echo "env WHY3CONFIG=proofs/why3.conf frama-c -cpp-extra-args=$(printf '%q' "-Iref -DRA_WP $OPQ") ref/heap.c \\"
+  { echo "t0=\$(date +%s)"
+    echo "env WHY3CONFIG=proofs/why3.conf frama-c -cpp-extra-args=$(printf '%q' "-Iref -DRA_WP $OPQ") ref/heap.c \\"
     echo "  -wp -wp-rte -warn-unsigned-overflow -wp-prover cvc4,cvc5,z3 -wp-par 1 -wp-timeout 10 \\"
     echo "  -wp-cache update -wp-cache-dir proofs/.cache ${HEAP_WP_ARGS:-} $q > $log 2>&1"
     echo "if grep -q 'User Error\\|Fatal error\\|aborted' $log; then"
     echo "  echo \"heap_prove: $fn [$cfg] frama-c failed:\"; grep -m5 -A1 'Error\\|annot-error' $log; exit 1; fi"
     echo "if grep -q 'Goal ' $log; then"
-    echo "  echo \"heap_prove: $fn [$cfg] \$(grep -h 'Proved goals' $log | sed 's/.*: *//')\""
+    echo "  echo \"heap_prove: $fn [$cfg] \$(grep -h 'Proved goals' $log | sed 's/.*: *//') in \$(( \$(date +%s) - t0 ))s\""
     echo "else rm -f $log; fi # (no goal labelled $cfg)"
   } > "$out/jobs/$(printf '%d%03d' "$PRIO" "$njobs").sh"
 }
@@ -93,10 +94,38 @@ for fn in "$@"; do
   *) plain+=("$fn") ;;
   esac
 done
-if [ -n "${HEAP_GROUP_SIZE:-}" ]; then # smaller groups: progress lines sooner, same goals
-  for ((i = 0; i < ${#plain[@]}; i += HEAP_GROUP_SIZE)); do
-    part=("${plain[@]:i:HEAP_GROUP_SIZE}"); prove_group "group$((i / HEAP_GROUP_SIZE + 1))" "" "${part[@]}"; done
-elif [ ${#plain[@]} -gt 0 ]; then prove_group functions "" "${plain[@]}"; fi
+# The lemma families a function's proof uses (spec/heap_ok.acsl, RA_LEMMAS_SCOPED): WP puts every
+# lemma in scope into every goal's context, where WP translates it and the prover reads it, goal
+# after goal, so the functions whose proofs use no lemma are proved without any (fewer hypotheses
+# cannot make a proof unsound; proofs/README-heap.md measures the gain). The others keep every
+# family (`all`): the operations the lemmas are about (find_fit's bit search, the list, split,
+# merge and mark steps), and realloc and start_empty, whose tiling assertions use them (measured:
+# without lemmas those goals fail, every goal of the functions below proves).
+lemma_free="${HEAP_LEMMA_FREE_FNS:-ra_heap_meta_bytes units_for fail ptr_of req_of is_free top_bit64
+  ra_heap_class_round zero_records ra_status_str fault sat_add sat_sub bytes_of bump account_resize
+  ra_heap_set_error_handler resize_in_place release invalid_reason unit_of validate ra_heap_owns
+  ra_heap_usable_size fragmentation_of ra_heap_stats_get free_of_class links_ok interior_tiled
+  walk_blocks walk_states check_classes walk_lists ra_heap_check ra_heap_malloc ra_heap_free
+  align_gap ra_heap_aligned_alloc ra_heap_calloc ra_heap_reset ra_heap_extend ra_heap_init_split}"
+lemma_free=$(echo $lemma_free) # (one line)
+families() { case " $lemma_free " in *" $1 "*) echo none ;; *) echo all ;; esac; }
+fam_flags() { # $@ = families
+  case "$*" in all) ;; none) echo "-DRA_LEMMAS_SCOPED" ;;
+  *) echo "-DRA_LEMMAS_SCOPED$(printf ' -DRA_LEMMAS_%s' "$@")" ;; esac; }
+# One group per family set (in order of first appearance), cut into HEAP_GROUP_SIZE functions
+# (smaller groups: progress lines sooner, same goals).
+declare -A members=()
+sets=()
+for fn in "${plain[@]}"; do
+  k=$(families "$fn"); k=${k// /_}
+  [ -n "${members[$k]:-}" ] || sets+=("$k")
+  members[$k]="${members[$k]:-} $fn"; done
+for k in "${sets[@]}"; do
+  read -r -a fns <<< "${members[$k]}"
+  n=${HEAP_GROUP_SIZE:-${#fns[@]}}
+  for ((i = 0; i < ${#fns[@]}; i += n)); do
+    prove_group "${k,,}$((i / n + 1))" "$(fam_flags ${k//_/ })" "${fns[@]:i:n}"; done
+done
 [ ${#grown[@]} -gt 0 ] && prove_group grow "-DRA_LEMMAS_GROW" "${grown[@]}"
 # (xargs exits non-zero when a job did)
 ls "$out/jobs" | sort | sed "s|^|$out/jobs/|" | xargs -P "${HEAP_JOBS:-2}" -n 1 bash
