@@ -16,8 +16,7 @@
 #              (callee postconditions into the next callee's preconditions) is propositional.
 #   <name>     only the goals labelled <name> (postconditions and hint assertions), with <name>
 #              and the components its proof needs transparent, the others opaque.
-#   lemmas     (the word `lemmas` in place of a function) every lemma, everything transparent;
-#              then the bitmap lemmas once more with the bit predicate opaque.
+#   lemmas     (the word `lemmas` in place of a function) every lemma, everything transparent.
 # Extra frama-c arguments: HEAP_WP_ARGS (for example "-wp-timeout 20").
 set -u
 out=$1; shift
@@ -84,9 +83,7 @@ for fn in "$@"; do
     OPQ="" PRIO=1 run all lemmas -wp-prop "$lem"
     # the growth lemmas, in scope only where used (spec/heap_grow_lemmas.acsl says why)
     OPQ="-DRA_LEMMAS_GROW" PRIO=2 run grow lemmas \
-      -wp-prop "$(sed -n 's/^ *lemma \([a-z_0-9]*\).*/\1/p' spec/heap_grow_lemmas.acsl | paste -sd, -)"
-    # again with the bit predicate opaque: the bitmap lemmas then follow from the bit lemmas
-    OPQ="-DRA_OPAQUE_BIT" PRIO=2 run bit lemmas -wp-prop "$(tr , '\n' <<< "$lem" | grep 'bitmaps\|sl_word' | paste -sd, -)" ;;
+      -wp-prop "$(sed -n 's/^ *lemma \([a-z_0-9]*\).*/\1/p' spec/heap_grow_lemmas.acsl | paste -sd, -)" ;;
   # Lemma files in scope for these functions only (every lemma in scope enters every goal's
   # context, so each file is scoped to where it is used; fewer hypotheses cannot make a proof
   # unsound): the growth lemmas for grow.
