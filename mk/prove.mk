@@ -3,7 +3,8 @@
 #
 #   make prove          prove every module (PROVE_JOBS modules at a time), print one line per
 #                       function and `Proved goals: N / M`, refresh proofs/<m>.report; exit 1
-#                       unless every goal is proved
+#                       unless every goal is proved. A module whose inputs are unchanged since
+#                       its last fully proved run is not proved again (PROVE_FRESH=1 forces it)
 #   make prove-check    prove again into $(B)/proofs and fail if the proved counts differ from
 #                       the committed proofs/<m>.report (a check step)
 #   make prove-mutants  apply each mutation of proofs/mutants.txt to a copy and show WP fails
