@@ -106,22 +106,20 @@ lemma_free="${HEAP_LEMMA_FREE_FNS:-ra_heap_meta_bytes units_for fail ptr_of req_
   align_gap ra_heap_aligned_alloc ra_heap_calloc ra_heap_reset ra_heap_extend ra_heap_init_split}"
 lemma_free=$(echo $lemma_free) # (one line)
 families() { case " $lemma_free " in *" $1 "*) echo none ;; *) echo all ;; esac; }
-fam_flags() { # $@ = families
-  case "$*" in all) ;; none) echo "-DRA_LEMMAS_SCOPED" ;;
-  *) echo "-DRA_LEMMAS_SCOPED$(printf ' -DRA_LEMMAS_%s' "$@")" ;; esac; }
-# One group per family set (in order of first appearance), cut into HEAP_GROUP_SIZE functions
+# One group per lemma scope (in order of first appearance), cut into HEAP_GROUP_SIZE functions
 # (smaller groups: progress lines sooner, same goals).
 declare -A members=()
 sets=()
 for fn in "${plain[@]}"; do
-  k=$(families "$fn"); k=${k// /_}
+  k=$(families "$fn")
   [ -n "${members[$k]:-}" ] || sets+=("$k")
   members[$k]="${members[$k]:-} $fn"; done
 for k in "${sets[@]}"; do
   read -r -a fns <<< "${members[$k]}"
+  flags=""; [ "$k" = none ] && flags="-DRA_LEMMAS_SCOPED"
   n=${HEAP_GROUP_SIZE:-${#fns[@]}}
   for ((i = 0; i < ${#fns[@]}; i += n)); do
-    prove_group "${k,,}$((i / n + 1))" "$(fam_flags ${k//_/ })" "${fns[@]:i:n}"; done
+    prove_group "$k$((i / n + 1))" "$flags" "${fns[@]:i:n}"; done
 done
 [ ${#grown[@]} -gt 0 ] && prove_group grow "-DRA_LEMMAS_GROW" "${grown[@]}"
 # (xargs exits non-zero when a job did)
