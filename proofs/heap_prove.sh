@@ -91,11 +91,11 @@ for fn in "$@"; do
   *) plain+=("$fn") ;;
   esac
 done
-# The lemma families a function's proof uses (spec/heap_ok.acsl, RA_LEMMAS_SCOPED): WP puts every
+# The lemmas a function's proof uses (spec/heap_ok.acsl, RA_NO_LEMMAS): WP puts every
 # lemma in scope into every goal's context, where WP translates it and the prover reads it, goal
 # after goal, so the functions whose proofs use no lemma are proved without any (fewer hypotheses
 # cannot make a proof unsound; proofs/README-heap.md measures the gain). The others keep every
-# family (`all`): the operations the lemmas are about (find_fit's bit search, the list, split,
+# lemma (`all`): the operations the lemmas are about (find_fit's bit search, the list, split,
 # merge and mark steps), and realloc and start_empty, whose tiling assertions use them (measured:
 # without lemmas those goals fail, every goal of the functions below proves).
 lemma_free="${HEAP_LEMMA_FREE_FNS:-ra_heap_meta_bytes units_for fail ptr_of req_of is_free top_bit64
@@ -116,7 +116,7 @@ for fn in "${plain[@]}"; do
   members[$k]="${members[$k]:-} $fn"; done
 for k in "${sets[@]}"; do
   read -r -a fns <<< "${members[$k]}"
-  flags=""; [ "$k" = none ] && flags="-DRA_LEMMAS_SCOPED"
+  flags=""; [ "$k" = none ] && flags="-DRA_NO_LEMMAS"
   n=${HEAP_GROUP_SIZE:-${#fns[@]}}
   for ((i = 0; i < ${#fns[@]}; i += n)); do
     prove_group "$k$((i / n + 1))" "$flags" "${fns[@]:i:n}"; done
