@@ -5,7 +5,7 @@ set -euo pipefail
 group=${1:-all}
 core="gcc make clang-14 libclang-rt-14-dev libcmocka-dev cppcheck pkg-config"
 fuzz="libfuzzer-14-dev afl++ lcov llvm-14"
-prove="frama-c-base why3 z3 cvc4 cvc5 libgmp-dev"
+prove="frama-c-base why3 z3 cvc4 cvc5 libgmp-dev ocaml-findlib"
 peers="libjemalloc-dev libmimalloc-dev libgoogle-perftools-dev gnuplot-nox valgrind python3 sqlite3 git zip"
 case "$group" in
   core) want="$core" ;;

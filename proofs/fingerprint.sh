@@ -9,7 +9,8 @@ set -eu
 m=$1; shift
 {
   for f in ref/"$m".c ref/*.h spec/*.acsl proofs/why3.conf proofs/*.drv proofs/report.py \
-           proofs/heap_prove.sh proofs/heap_report.sh proofs/fingerprint.sh; do
+           proofs/heap_prove.sh proofs/heap_report.sh proofs/fingerprint.sh \
+           proofs/wp_poll.ml; do
     echo "== $f"; cat "$f"; done
   echo "== settings"; printf '%s\n' "$@"
   echo "== tools"

@@ -34,6 +34,8 @@ opaque_flags() { # $@ = transparent components
 # simplifies goals (most of a run's time, and single-threaded), and the provers raced each other
 # on every goal (with two slots, cvc4 and cvc5 both ran until one of them answered); with
 # -wp-par 1 the next prover runs only when the previous one fails. The heaviest jobs go first.
+# WP_POLL: frama-c arguments that load proofs/wp_poll.ml (mk/prove.mk sets it; none by default)
+poll=${WP_POLL:-}
 njobs=0
 run() { # config function [frama-c args]
   local cfg=$1 fn=$2; shift 2
@@ -42,7 +44,7 @@ run() { # config function [frama-c args]
   for a in "$@"; do q="$q $(printf '%q' "$a")"; done
   njobs=$((njobs + 1))
   { echo "t0=\$(date +%s)"
-    echo "env WHY3CONFIG=proofs/why3.conf frama-c -cpp-extra-args=$(printf '%q' "-Iref -DRA_WP $OPQ") ref/heap.c \\"
+    echo "env WHY3CONFIG=proofs/why3.conf frama-c $poll -cpp-extra-args=$(printf '%q' "-Iref -DRA_WP $OPQ") ref/heap.c \\"
     echo "  -wp -wp-rte -warn-unsigned-overflow -wp-prover cvc4,cvc5,z3 -wp-par 1 -wp-timeout 10 \\"
     echo "  -wp-cache update -wp-cache-dir proofs/.cache ${HEAP_WP_ARGS:-} $q > $log 2>&1"
     echo "if grep -q 'User Error\\|Fatal error\\|aborted' $log; then"
