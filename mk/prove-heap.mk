@@ -27,7 +27,7 @@ HEAP_FNS ?= lemmas ra_heap_meta_bytes units_for fail ptr_of req_of is_free top_b
   free_of_class links_ok interior_tiled walk_blocks walk_states check_classes walk_lists ra_heap_check \
   ra_heap_malloc ra_heap_free align_gap ra_heap_aligned_alloc ra_heap_calloc ra_heap_realloc \
   start_empty ra_heap_reset grow ra_heap_extend ra_heap_init_split
-prove-module-heap: $(WP_POLL_CMXS)
+prove-module-heap: $(WP_TUNE_CMXS)
 	@mkdir -p $(PROVE_OUT) $(WP_CACHE_DIR)
 	@$(call prove_reuse,heap,$(HEAP_FNS) $(HEAP_PROVE_TIMEOUT) $(WP_CACHE) $(WP_CACHE_DIR)); \
 	rm -rf $(B)/heap-wp; t0=$$(date +%s); \
@@ -47,5 +47,5 @@ prove-heap: prove-module-heap
 	  tail -1 proofs/heap.report | awk '{ exit !($$4 == $$6) }'
 prove-heap-trusted:
 	@mkdir -p $(B) && $(CC) -std=c11 -O2 -Iref proofs/heap_trusted.c -o $(B)/heap_trusted && $(B)/heap_trusted
-prove-heap-mutants: $(WP_POLL_CMXS)
+prove-heap-mutants: $(WP_TUNE_CMXS)
 	@bash proofs/heap_mutants.sh $(HEAP_MUTANT_TIMEOUT)

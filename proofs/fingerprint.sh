@@ -10,7 +10,7 @@ m=$1; shift
 {
   for f in ref/"$m".c ref/*.h spec/*.acsl proofs/why3.conf proofs/*.drv proofs/report.py \
            proofs/heap_prove.sh proofs/heap_report.sh proofs/fingerprint.sh \
-           proofs/wp_poll.ml; do
+           proofs/wp_tune.ml; do
     echo "== $f"; cat "$f"; done
   echo "== settings"; printf '%s\n' "$@"
   echo "== tools"

@@ -6,7 +6,7 @@ set -u
 list=${1:-proofs/mutants.txt}
 root=$(pwd)
 timeout=${WP_TIMEOUT:-10}
-poll=${WP_POLL:-} # (mk/prove.mk)
+tune=${WP_TUNE:-} # (mk/prove.mk)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 total=0; killed=0; survived=()
@@ -21,7 +21,7 @@ while IFS='|' read -r module fn expr what; do
     echo "mutant $total ($module/$fn: $what): DID NOT APPLY (fix proofs/mutants.txt)"
     survived+=("$total"); continue
   fi
-  out=$(cd "$work/t" && WHY3CONFIG=proofs/why3.conf frama-c $poll -cpp-extra-args="-Iref -DRA_WP" \
+  out=$(cd "$work/t" && WHY3CONFIG=proofs/why3.conf frama-c $tune -cpp-extra-args="-Iref -DRA_WP" \
         "ref/$module.c" -wp -wp-rte -warn-unsigned-overflow -wp-prover cvc4,cvc5,z3 -wp-par 2 \
         -wp-timeout "$timeout" -wp-cache update -wp-cache-dir "$root/proofs/.cache" \
         -wp-fct "$fn" 2>&1)
