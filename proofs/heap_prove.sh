@@ -39,10 +39,10 @@ tune=${WP_TUNE:-}
 # Provers in order of trial (-wp-par 1: the next one runs only when the previous one fails): cvc4
 # proves nearly every goal, and fastest. A few goals only z3 proves, and cvc5 waits out its
 # timeout on each first (measured, 40 s); the runs holding them try z3 second, as long as
-# none of their goals needs cvc5: the lemma run (ra_bit_high) and the configuration:function
-# pairs of z3_second.
-z3_second="bitmaps:ra_heap_stats_get"
-provers() { # config function... -> the prover order of their run
+# none of their goals needs cvc5: the configuration:function pairs of z3_second (the lemma run
+# is all:lemmas, for ra_bit_high).
+z3_second="all:lemmas bitmaps:ra_heap_stats_get"
+provers() { # config function... -> the prover order of their run (the default with no argument)
   local f
   for f in "${@:2}"; do case " $z3_second " in *" $1:$f "*) echo cvc4,z3,cvc5; return ;; esac; done
   echo cvc4,cvc5,z3; }
@@ -55,7 +55,7 @@ run() { # config function [frama-c args]
   njobs=$((njobs + 1))
   { echo "t0=\$(date +%s)"
     echo "env WHY3CONFIG=proofs/why3.conf frama-c $tune -cpp-extra-args=$(printf '%q' "-Iref -DRA_WP $OPQ") ref/heap.c \\"
-    echo "  -wp -wp-rte -warn-unsigned-overflow -wp-prover ${PROVERS:-cvc4,cvc5,z3} -wp-par 1 -wp-timeout 10 \\"
+    echo "  -wp -wp-rte -warn-unsigned-overflow -wp-prover ${PROVERS:-$(provers)} -wp-par 1 -wp-timeout 10 \\"
     echo "  -wp-cache update -wp-cache-dir proofs/.cache ${HEAP_WP_ARGS:-} $q > $log 2>&1"
     echo "if grep -q 'User Error\\|Fatal error\\|aborted' $log; then"
     echo "  echo \"heap_prove: $fn [$cfg] frama-c failed:\"; grep -m5 -A1 'Error\\|annot-error' $log; exit 1; fi"
@@ -93,7 +93,7 @@ for fn in "$@"; do
   case $fn in
   lemmas)
     lem=$(sed -n 's/^ *lemma \([a-z_0-9]*\).*/\1/p' $(ls spec/heap_*lemmas.acsl | grep -v grow) | paste -sd, -)
-    OPQ="" PROVERS=cvc4,z3,cvc5 PRIO=1 run all lemmas -wp-prop "$lem"
+    OPQ="" PROVERS=$(provers all lemmas) PRIO=1 run all lemmas -wp-prop "$lem"
     # the growth lemmas, in scope only where used (spec/heap_grow_lemmas.acsl says why)
     OPQ="-DRA_LEMMAS_GROW" PRIO=2 run grow lemmas \
       -wp-prop "$(sed -n 's/^ *lemma \([a-z_0-9]*\).*/\1/p' spec/heap_grow_lemmas.acsl | paste -sd, -)" ;;
