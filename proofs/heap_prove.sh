@@ -16,14 +16,19 @@
 #              (callee postconditions into the next callee's preconditions) is propositional.
 #   <name>     only the goals labelled <name> (postconditions and hint assertions), with <name>
 #              and the components its proof needs transparent, the others opaque.
-#   lemmas     (the word `lemmas` in place of a function) every lemma, everything transparent.
+#   counted    the goals labelled `counted` (the counter sums of spec/heap_counts.acsl, in the
+#              functions of COUNTED_FNS only), every component opaque, with the sum lemmas.
+#   lemmas     (the word `lemmas` in place of a function) every lemma, everything transparent;
+#              the sum lemmas by induction (proofs/wp_tune.ml's strategy ra:induction).
 # Extra frama-c arguments: HEAP_WP_ARGS (for example "-wp-timeout 20").
 set -u
 out=$1; shift
 rm -rf "$out/jobs"; mkdir -p "$out/jobs"
 all="TILING BEYOND HEADS LINKS BITMAPS MERGED SLACK"
 support() { case $1 in
-  links) echo "LINKS HEADS" ;; merged) echo "MERGED TILING" ;; *) echo "${1^^}" ;; esac; }
+  links) echo "LINKS HEADS" ;; merged) echo "MERGED TILING" ;; counted) ;; *) echo "${1^^}" ;; esac; }
+# The functions with goals labelled `counted` (the other groups skip that configuration).
+COUNTED_FNS="walk_blocks ra_heap_check"
 opaque_flags() { # $@ = transparent components
   local f="" c
   for c in $all; do case " $* " in *" $c "*) ;; *) f="$f -DRA_OPAQUE_$c" ;; esac; done
@@ -82,9 +87,12 @@ prove_group() { # name extra-cpp-flags function...
   fcts=$(IFS=,; echo "${rest[*]}")
   # the labelled goals are left to their own configuration (opaque they can only time out)
   OPQ="$X $(opaque_flags)" PRIO=1 run opaque "$g" -wp-fct "$fcts" \
-    -wp-prop=-tiling,-beyond,-heads,-links,-bitmaps,-merged,-slack
-  for c in tiling beyond heads links bitmaps merged slack; do
-    OPQ="$X $(opaque_flags $(support $c))" PROVERS=$(provers "$c" "$@") PRIO=2 \
+    -wp-prop=-tiling,-beyond,-heads,-links,-bitmaps,-merged,-slack,-counted
+  local cs="tiling beyond heads links bitmaps merged slack" x
+  for f in "${rest[@]}"; do case " $COUNTED_FNS " in *" $f "*) cs="$cs counted"; break ;; esac; done
+  for c in $cs; do
+    x=""; [ "$c" = counted ] && x=-DRA_COUNT_LEMMAS # (the sum lemmas, for these goals only)
+    OPQ="$X $x $(opaque_flags $(support $c))" PROVERS=$(provers "$c" "$@") PRIO=2 \
       run "$c" "$g" -wp-fct "$fcts" -wp-prop "$c"
   done
 }
@@ -92,8 +100,14 @@ plain=() grown=()
 for fn in "$@"; do
   case $fn in
   lemmas)
-    lem=$(sed -n 's/^ *lemma \([a-z_0-9]*\).*/\1/p' $(ls spec/heap_*lemmas.acsl | grep -v grow) | paste -sd, -)
+    lem=$(sed -n 's/^ *lemma \([a-z_0-9]*\).*/\1/p' $(ls spec/heap_*lemmas.acsl | grep -v 'grow\|counts') | paste -sd, -)
     OPQ="" PROVERS=$(provers all lemmas) PRIO=1 run all lemmas -wp-prop "$lem"
+    # the sum lemmas, alone in scope, by induction: the provers try each lemma first (5 s: they
+    # cannot prove it), then ra:induction's cases (each under a second with cvc4, measured)
+    [ -n "$tune" ] || { echo "heap_prove: the sum lemmas need WP_TUNE (proofs/wp_tune.ml: strategy ra:induction; install ocaml-findlib)" >&2; exit 1; }
+    OPQ="-DRA_NO_LEMMAS -DRA_COUNT_LEMMAS" PROVERS=cvc4 PRIO=2 run counts lemmas \
+      -wp-prop "$(sed -n 's/^ *lemma \([a-z_0-9]*\).*/\1/p' spec/heap_counts_lemmas.acsl | paste -sd, -)" \
+      -wp-auto ra:induction -wp-auto-depth 1 -wp-timeout 5
     # the growth lemmas, in scope only where used (spec/heap_grow_lemmas.acsl says why)
     OPQ="-DRA_LEMMAS_GROW" PRIO=2 run grow lemmas \
       -wp-prop "$(sed -n 's/^ *lemma \([a-z_0-9]*\).*/\1/p' spec/heap_grow_lemmas.acsl | paste -sd, -)" ;;

@@ -1,7 +1,16 @@
 (* proofs/wp_tune.ml: loaded into every WP run (compiled once by mk/prove.mk into
-   build/proofs/wp_tune.cmxs, passed as -load-module through WP_TUNE). It changes how Frama-C
-   spends its time, nothing else: the goals, the provers, their time limits and the verdicts are
-   the same. Measured on the 2-core machine:
+   build/proofs/wp_tune.cmxs, passed as -load-module through WP_TUNE). Two things:
+
+   1. A proof strategy, `ra:induction`, for the runs that ask for it (-wp-auto ra:induction: the
+   run of spec/heap_counts_lemmas.acsl). WP 25 has an induction tactic (Wp.induction: the base
+   case, the step with the hypothesis for every smaller value, the values below the base) but
+   no strategy that applies it, so without this a lemma about a recursive sum can only time out.
+   The strategy offers the tactic on each integer variable that ends the arguments of a function
+   named *_sum in the goal; WP tries it when the provers fail, and the cases are goals for the
+   provers like any other: nothing is assumed.
+
+   2. How Frama-C spends its time, nothing else: the goals, the provers, their time limits and
+   the verdicts are the same. Measured on the 2-core machine:
 
    - Polling. In batch mode Frama-C 25 sleeps 50 ms between two rounds of WP's proof tasks
      (Task.on_idle), and a goal takes several rounds (cache lookup, prover start, result), so a
@@ -34,3 +43,34 @@ let () =
           again
         do Unix.sleepf !pause done
       with Db.Cancel -> ()
+
+let induction_vars goal =
+  let found = ref Wp.Lang.F.Vars.empty in
+  let rec walk t =
+    (match Wp.Lang.F.repr t with
+     | Qed.Logic.Fun (f, (_ :: _ as args))
+       when Filename.check_suffix (Wp.Lang.Fun.debug f) "_sum" ->
+       (match Wp.Lang.F.repr (List.nth args (List.length args - 1)) with
+        | Qed.Logic.Fvar x when Wp.Lang.F.tau_of_var x = Qed.Logic.Int ->
+          found := Wp.Lang.F.Vars.add x !found
+        | _ -> ())
+     | _ -> ());
+    Wp.Lang.F.lc_iter walk t in
+  walk (Wp.Lang.F.e_prop goal);
+  !found
+
+let () =
+  Wp.Strategy.register
+    (object
+      method id = "ra:induction"
+      method title = "Induction on the length of a sum"
+      method descr = "Integer induction on a variable that ends the arguments of a *_sum function"
+      method search push (seq : Wp.Conditions.sequent) =
+        let goal = snd seq in
+        let tactic = Wp.Tactical.lookup ~id:"Wp.induction" in
+        Wp.Lang.F.Vars.iter
+          (fun x ->
+             push (Wp.Strategy.make tactic
+                     (Wp.Tactical.Inside (Wp.Tactical.Goal goal, Wp.Lang.F.e_var x))))
+          (induction_vars goal)
+    end)

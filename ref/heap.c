@@ -1584,7 +1584,11 @@ static bool links_ok(const ra_heap *h, uint32_t u)
     ensures \result == RA_OK ==> sums->live_units + sums->free_units == h->units &&
       sums->live_blocks + sums->free_blocks <= h->units && sums->used <= sums->live_units * 16;
     ensures tiling: \result == RA_OK && full ==> ra_tiling(h);
-    ensures beyond: \result == RA_OK && full ==> ra_beyond(h); */
+    ensures beyond: \result == RA_OK && full ==> ra_beyond(h);
+    ensures counted: \result == RA_OK && full ==>
+      sums->free_units == ra_sum(h, 0, h->units) && sums->free_blocks == ra_sum(h, 1, h->units) &&
+      sums->live_units == ra_sum(h, 2, h->units) && sums->live_blocks == ra_sum(h, 3, h->units) &&
+      sums->used == ra_sum(h, 4, h->units); */
 static ra_status walk_blocks(const ra_heap *h, bool full, check_sums *sums, size_t *unit_out)
 {
     size_t live_units = 0, free_units = 0, live_blocks = 0, free_blocks = 0, used = 0;
@@ -1610,6 +1614,13 @@ static ra_status walk_blocks(const ra_heap *h, bool full, check_sums *sums, size
           h->meta[i].prev + h->meta[h->meta[i].prev].size == i;
         loop invariant full ==> \forall integer i, j; 0 <= i < u && h->meta[i].size != 0 &&
           i < j < i + h->meta[i].size ==> h->meta[j].size == 0;
+        // the sums so far are those of spec/heap_counts.acsl (with `full` every record of
+        // nonzero size below u is a block walked)
+        loop invariant counted: full ==> free_units == ra_sum(h, 0, u);
+        loop invariant counted: full ==> free_blocks == ra_sum(h, 1, u);
+        loop invariant counted: full ==> live_units == ra_sum(h, 2, u);
+        loop invariant counted: full ==> live_blocks == ra_sum(h, 3, u);
+        loop invariant counted: full ==> used == ra_sum(h, 4, u);
         loop assigns u, prev, prev_free, live_units, free_units, live_blocks, free_blocks, used;
         loop variant h->units - u; */
     while (u < h->units) {
@@ -1641,6 +1652,10 @@ static ra_status walk_blocks(const ra_heap *h, bool full, check_sums *sums, size
             free_blocks++;
             prev_free = true;
         }
+        /* the block adds to each sum what its first record adds (its interior records, size 0
+         * with `full`, add nothing) */
+        /*@ assert counted: full ==> \forall integer k;
+              ra_sum(h, k, u + h->meta[u].size) == ra_sum(h, k, u) + ra_cnt(h, k, u); */
         prev = u;
         u += m->size;
     }

@@ -465,7 +465,9 @@ void ra_heap_stats_get(const ra_heap *h, ra_heap_stats *out);
       \separated(unit_out, h->meta + (0 .. h->capacity)));
     assigns *unit_out;
     ensures \result == RA_OK || (RA_FAULT_TILING <= \result <= RA_FAULT_SLACK);
-    ensures sound: \result == RA_OK && (flags & RA_CHECK_FULL) != 0 ==> ra_heap_ok(h); */
+    ensures sound: \result == RA_OK && (flags & RA_CHECK_FULL) != 0 ==> ra_heap_ok(h);
+    // the counters agree with the blocks (spec/heap_counts.acsl)
+    ensures counted: \result == RA_OK && (flags & RA_CHECK_FULL) != 0 ==> ra_counted(h); */
 ra_status ra_heap_check(const ra_heap *h, unsigned flags, size_t *unit_out);
 
 /* One sentence naming a status code. */

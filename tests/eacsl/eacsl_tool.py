@@ -163,8 +163,10 @@ def clauses(body):
                 binders.pop()
             elif depth == 0:
                 seg = body[start:i + 1]
-                m = LABEL_PREFIX.match(seg)
-                k = m.end() if m else len(seg) - len(seg.lstrip())
+                # (line comments before the keyword belong to no clause)
+                k0 = re.match(r'(?:\s|//[^\n]*)*', seg).end()
+                m = LABEL_PREFIX.match(seg, k0)
+                k = m.end() if m else k0
                 if CLAUSE_KW.match(seg[k:]):
                     spans.append((start + k, i + 1))
                 start = i + 1
@@ -282,6 +284,9 @@ def prepare(out):
                         dropped.append('dropped %s:%d: %s' % (path, line, why))
                         blank = re.sub(r'[^\n]', ' ', clause)
                         t = t[:a + ca] + blank + t[a + cb:]
+            # an annotation left with no clause (a lone assert dropped) is a syntax error to
+            # Frama-C: blank it whole (comments only do not count as a clause)
+            t = re.sub(r'/\*@(?:\s|//[^\n]*)*\*/', lambda m: re.sub(r'[^\n]', ' ', m.group(0)), t)
         else:
             # converted declarations leave the annotation: the block is closed before the
             # macro and reopened after it (a macro must be defined before the next use)
