@@ -37,11 +37,12 @@ WP_CACHE_DIR ?= proofs/.cache
 WP_CPP      ?= -Iref -DRA_WP
 WP_FLAGS    ?= $(WP_TUNE) -wp -wp-rte -warn-unsigned-overflow -wp-prover $(WP_PROVERS) -wp-par $(WP_PAR) \
                -wp-timeout $(WP_TIMEOUT) -wp-cache $(WP_CACHE) -wp-cache-dir $(WP_CACHE_DIR)
-# proofs/wp_tune.ml tunes Frama-C for these runs: its task loop polls instead of sleeping 50 ms
-# between rounds (a lone WP run was asleep most of the time); the file says what it changes and
-# measures it. It is compiled once into $(B)/proofs/wp_tune.cmxs and loaded into every WP run
-# (-load-module: -load-script would compile it beside the source in each run, and runs side by
-# side raced). It needs ocamlfind (ci/deps.sh); without it WP runs as before, only slower.
+# proofs/wp_tune.ml, loaded into every WP run: the proof strategy ra:induction (the heap's sum
+# lemmas need it), and a task loop that polls instead of sleeping 50 ms between rounds (a lone WP
+# run was asleep most of the time); the file says what it changes and measures it. It is compiled
+# once into $(B)/proofs/wp_tune.cmxs (-load-module: -load-script would compile it beside the
+# source in each run, and runs side by side raced). It needs ocamlfind (ci/deps.sh); without it
+# the other modules prove as before, only slower, and the heap's run stops with a message.
 WP_TUNE_CMXS := $(if $(shell command -v ocamlfind 2>/dev/null),$(abspath $(B))/proofs/wp_tune.cmxs)
 WP_TUNE     ?= $(if $(WP_TUNE_CMXS),-load-module $(WP_TUNE_CMXS))
 export WP_TUNE

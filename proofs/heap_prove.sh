@@ -96,21 +96,22 @@ prove_group() { # name extra-cpp-flags function...
       run "$c" "$g" -wp-fct "$fcts" -wp-prop "$c"
   done
 }
+lemma_names() { sed -n 's/^ *lemma \([a-z_0-9]*\).*/\1/p' "$@" | paste -sd, -; } # file... -> a,b,c
 plain=() grown=()
 for fn in "$@"; do
   case $fn in
   lemmas)
-    lem=$(sed -n 's/^ *lemma \([a-z_0-9]*\).*/\1/p' $(ls spec/heap_*lemmas.acsl | grep -v 'grow\|counts') | paste -sd, -)
-    OPQ="" PROVERS=$(provers all lemmas) PRIO=1 run all lemmas -wp-prop "$lem"
+    OPQ="" PROVERS=$(provers all lemmas) PRIO=1 run all lemmas \
+      -wp-prop "$(lemma_names $(ls spec/heap_*lemmas.acsl | grep -v 'grow\|counts'))"
     # the sum lemmas, alone in scope, by induction: the provers try each lemma first (5 s: they
     # cannot prove it), then ra:induction's cases (each under a second with cvc4, measured)
     [ -n "$tune" ] || { echo "heap_prove: the sum lemmas need WP_TUNE (proofs/wp_tune.ml: strategy ra:induction; install ocaml-findlib)" >&2; exit 1; }
     OPQ="-DRA_NO_LEMMAS -DRA_COUNT_LEMMAS" PROVERS=cvc4 PRIO=2 run counts lemmas \
-      -wp-prop "$(sed -n 's/^ *lemma \([a-z_0-9]*\).*/\1/p' spec/heap_counts_lemmas.acsl | paste -sd, -)" \
+      -wp-prop "$(lemma_names spec/heap_counts_lemmas.acsl)" \
       -wp-auto ra:induction -wp-auto-depth 1 -wp-timeout 5
     # the growth lemmas, in scope only where used (spec/heap_grow_lemmas.acsl says why)
     OPQ="-DRA_LEMMAS_GROW" PRIO=2 run grow lemmas \
-      -wp-prop "$(sed -n 's/^ *lemma \([a-z_0-9]*\).*/\1/p' spec/heap_grow_lemmas.acsl | paste -sd, -)" ;;
+      -wp-prop "$(lemma_names spec/heap_grow_lemmas.acsl)" ;;
   # Lemma files in scope for these functions only (every lemma in scope enters every goal's
   # context, so each file is scoped to where it is used; fewer hypotheses cannot make a proof
   # unsound): the growth lemmas for grow.
