@@ -895,10 +895,15 @@ static void zero_records(ra_heap *h, size_t from, size_t to)
                      h->meta[from .. to - 1].next, h->meta[from .. to - 1].back;
         loop variant to - i; */
     for (size_t i = from; i < to; i++) {
-        h->meta[i].size = 0;
-        h->meta[i].prev = 0;
-        h->meta[i].next = 0;
-        h->meta[i].back = 0;
+        /* One record address, valid once: then each field's access follows at once (four
+         * \valid(&h->meta[i].f) guards after earlier stores took cvc4 up to 15 s each; the run
+         * of zero_records from an empty cache went from 31 s to 12 s, measured) */
+        ra_heap_unit *r = &h->meta[i];
+        //@ assert \valid(r);
+        r->size = 0;
+        r->prev = 0;
+        r->next = 0;
+        r->back = 0;
     }
 }
 
@@ -939,7 +944,12 @@ static void start_empty(ra_heap *h)
     h->l.fl_bitmap = 0;
     h->meta[0].size = h->units;
     h->meta[0].prev = NONE; /* the rest, the sentinel included, is zero already */
-    /* One free block, out of the lists (excluded as x = 0), no live block: each component. */
+    /* One free block, out of the lists (excluded as x = 0), no live block: each component (the
+     * tiling's one by one: as one goal it took cvc4 14 s, and timed out once ra_til_fit said
+     * that sizes are positive). */
+    //@ assert tiling: \forall integer u; ra_start(h, u) ==> u == 0;
+    //@ assert tiling: ra_til_ends(h) && ra_til_fit(h) && ra_til_back(h);
+    //@ assert tiling: ra_til_next(h) && ra_til_prev(h) && ra_til_interior(h);
     //@ assert tiling: ra_tiling(h);
     //@ assert beyond: ra_beyond(h);
     //@ assert heads: ra_heads(h, 0, 0xffffffff);

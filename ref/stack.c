@@ -144,6 +144,8 @@ bool ra_stack_pop(ra_stack *s, const void *p)
           s->frames[i].start <= s->frames[s->count - 1].prev_top; */
     s->top = s->frames[s->count - 1].prev_top;
     s->count--;
+    /*@ assert frames: \forall integer i; 0 <= i < s->count ==>
+          s->frames[i].prev_top <= s->frames[i].start <= s->top; */
     poison(s, s->top, old_top);
     return true;
 }
