@@ -587,11 +587,17 @@ static inline char *ptr_of(const ra_heap *h, uint32_t u)
     return h->base + (size_t)u * UNIT;
 }
 
-/* Block u (out of every list) becomes live with a request of req bytes. */
+/* Block u (out of every list) becomes live with a request of req bytes. counted: each counter's
+ * gap to its sum over the blocks (spec/heap_counts.acsl) grows by what u added to that sum
+ * before: the live counters gain u's terms as a live block, the free ones are left to the caller
+ * (list_remove took u's terms off them when it unlisted it). */
 /*@ requires ra_wf(h, u, 0xffffffff) && ra_start(h, u) && req <= h->meta[u].size * 16 <= req + 16;
     assigns h->meta[u].back, h->meta[u].next, h->live_units, h->live_blocks, h->used_bytes,
             h->peak_used_bytes;
-    ensures ra_heap_ok(h) && ra_live(h, u); */
+    ensures ra_heap_ok(h) && ra_live(h, u);
+    ensures counted: \old(h->live_units) + h->meta[u].size <= SIZE_MAX &&
+      \old(h->live_blocks) + 1 <= SIZE_MAX && \old(h->used_bytes) + req <= SIZE_MAX ==>
+      \forall integer k; 0 <= k <= 4 ==> ra_gap(h, k) == \old(ra_gap(h, k)) + \old(ra_cnt(h, k, u)); */
 static inline void mark_live(ra_heap *h, uint32_t u, size_t req)
 {
     size_t bytes = (size_t)h->meta[u].size * UNIT;
@@ -616,6 +622,9 @@ static inline void mark_live(ra_heap *h, uint32_t u, size_t req)
     //@ assert bitmaps: \forall integer f; 0 <= f < 28 ==> (ra_bit(h->l.fl_bitmap, f) <==> h->l.sl_bitmap[f] != 0);
     //@ assert bitmaps: \forall integer k; 28 <= k < 64 ==> !ra_bit(h->l.fl_bitmap, k);
     //@ assert bitmaps: ra_bitmaps(h);
+    //@ assert counted: \forall integer k, i; i != u ==> ra_cnt(h, k, i) == \at(ra_cnt(h, k, i), Pre);
+    /*@ assert counted: \forall integer k; ra_sum(h, k, h->units) ==
+          \at(ra_sum(h, k, h->units), Pre) + ra_cnt(h, k, u) - \at(ra_cnt(h, k, u), Pre); */
     UNPOISON(ptr_of(h, u), req);
     MSAN_FRESH(ptr_of(h, u), req);
 }
