@@ -28,7 +28,7 @@ all="TILING BEYOND HEADS LINKS BITMAPS MERGED SLACK"
 support() { case $1 in
   links) echo "LINKS HEADS" ;; merged) echo "MERGED TILING" ;; counted) ;; *) echo "${1^^}" ;; esac; }
 # The functions with goals labelled `counted` (the other groups skip that configuration).
-COUNTED_FNS="walk_blocks ra_heap_check mark_live"
+COUNTED_FNS="walk_blocks ra_heap_check mark_live unmark_live list_insert list_remove"
 opaque_flags() { # $@ = transparent components
   local f="" c
   for c in $all; do case " $* " in *" $c "*) ;; *) f="$f -DRA_OPAQUE_$c" ;; esac; done

@@ -353,7 +353,10 @@ static inline bool is_free(const ra_heap *h, uint32_t u)
     ensures listed: ra_free(h, u) && h->meta[u].back == -1;
     ensures shape: ra_same_shape{Old, Here}(h);
     ensures live_kept: ra_live_kept{Old, Here}(h, u);
-    ensures state_kept: ra_state_kept{Old, Here}(h, u); */
+    ensures state_kept: ra_state_kept{Old, Here}(h, u);
+    ensures counted: \old(h->free_units) + h->meta[u].size <= SIZE_MAX &&
+      \old(h->free_blocks) + 1 <= SIZE_MAX ==>
+      \forall integer k; 0 <= k <= 4 ==> ra_gap(h, k) == \old(ra_gap(h, k)) + \old(ra_cnt(h, k, u)); */
 static inline void list_insert(ra_heap *h, uint32_t u) /*@ ghost (uint32_t x, uint32_t z) */
 {
     unsigned fl, sl;
@@ -382,6 +385,10 @@ static inline void list_insert(ra_heap *h, uint32_t u) /*@ ghost (uint32_t x, ui
     //@ assert post_links: ra_links(h, x, 0xffffffff);
     //@ assert post_merged: ra_merged(h, x, 0xffffffff);
     //@ assert post_bitmaps: ra_bitmaps(h);
+    /* counted: only u changes state (to free, its terms as a free block); the old head stays free */
+    //@ assert counted: \forall integer k, i; i != u ==> ra_cnt(h, k, i) == \at(ra_cnt(h, k, i), Pre);
+    /*@ assert counted: \forall integer k; ra_sum(h, k, h->units) ==
+          \at(ra_sum(h, k, h->units), Pre) + ra_cnt(h, k, u) - \at(ra_cnt(h, k, u), Pre); */
 }
 
 /* Take free block u out of its list. Its own record is unchanged (its links become stale). */
@@ -403,7 +410,9 @@ static inline void list_insert(ra_heap *h, uint32_t u) /*@ ghost (uint32_t x, ui
     ensures left: u != 0 ==> !ra_free(h, h->meta[u].prev);
     ensures shape: ra_same_shape{Old, Here}(h);
     ensures live_kept: ra_live_kept{Old, Here}(h, u);
-    ensures state_kept: ra_state_kept{Old, Here}(h, 0xffffffff); */
+    ensures state_kept: ra_state_kept{Old, Here}(h, 0xffffffff);
+    ensures counted: \old(h->free_units) >= h->meta[u].size && \old(h->free_blocks) >= 1 ==>
+      \forall integer k; 0 <= k <= 4 ==> ra_gap(h, k) == \old(ra_gap(h, k)) - ra_cnt(h, k, u); */
 static inline void list_remove(ra_heap *h, uint32_t u)
 {
     unsigned fl, sl;
@@ -444,6 +453,9 @@ static inline void list_remove(ra_heap *h, uint32_t u)
     //@ assert post_links: ra_links(h, u, 0xffffffff);
     //@ assert post_merged: ra_merged(h, u, 0xffffffff);
     //@ assert post_bitmaps: ra_bitmaps(h);
+    /* counted: no record changes state (the links are not counted), so every sum is kept */
+    //@ assert counted: \forall integer k, i; ra_cnt(h, k, i) == \at(ra_cnt(h, k, i), Pre);
+    //@ assert counted: \forall integer k; ra_sum(h, k, h->units) == \at(ra_sum(h, k, h->units), Pre);
 }
 
 /* First free block of at least class_round(units) units, or NONE. Two bitmap scans. */
@@ -637,10 +649,14 @@ static inline size_t req_of(const ra_heap *h, uint32_t u)
     return (size_t)h->meta[u].size * UNIT - (size_t)h->meta[u].next;
 }
 
-/* Block u stops counting as live (release then frees it). Only counters change. */
+/* Block u stops counting as live (release then frees it). Only counters change. counted: each
+ * counter's gap to its sum shrinks by what u adds to it (its terms as a live block). */
 /*@ requires ra_heap_ok(h) && ra_live(h, u);
     assigns h->live_units, h->live_blocks, h->used_bytes;
-    ensures ra_heap_ok(h) && ra_live(h, u); */
+    ensures ra_heap_ok(h) && ra_live(h, u);
+    ensures counted: \old(h->live_units) >= h->meta[u].size && \old(h->live_blocks) >= 1 &&
+      \old(h->used_bytes) >= h->meta[u].size * 16 - h->meta[u].next ==>
+      \forall integer k; 0 <= k <= 4 ==> ra_gap(h, k) == \old(ra_gap(h, k)) - ra_cnt(h, k, u); */
 static inline void unmark_live(ra_heap *h, uint32_t u)
 {
     /* req_of needs the recorded slack to fit the block: the slack component of the invariant. */
@@ -648,6 +664,8 @@ static inline void unmark_live(ra_heap *h, uint32_t u)
     h->live_units = sat_sub(h->live_units, h->meta[u].size);
     h->live_blocks = sat_sub(h->live_blocks, 1);
     h->used_bytes = sat_sub(h->used_bytes, req_of(h, u));
+    //@ assert counted: \forall integer k, i; ra_cnt(h, k, i) == \at(ra_cnt(h, k, i), Pre);
+    //@ assert counted: \forall integer k; ra_sum(h, k, h->units) == \at(ra_sum(h, k, h->units), Pre);
     /* The counters share WP's memory variable with the bitmaps (see mark_live). */
     //@ assert frame_bits: ra_bitmaps_kept{Pre, Here}(h);
     //@ assert bitmaps: \forall integer f; 0 <= f < 28 ==> ra_sl_word(h, f);
