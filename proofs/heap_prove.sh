@@ -86,12 +86,13 @@ prove_group() { # name extra-cpp-flags function...
   [ ${#rest[@]} -gt 0 ] || return 0
   fcts=$(IFS=,; echo "${rest[*]}")
   # the labelled goals are left to their own configuration (opaque they can only time out)
-  OPQ="$X $(opaque_flags)" PRIO=1 run opaque "$g" -wp-fct "$fcts" \
+  OPQ="$X $(opaque_flags) -DRA_OPAQUE_COUNTS" PRIO=1 run opaque "$g" -wp-fct "$fcts" \
     -wp-prop=-tiling,-beyond,-heads,-links,-bitmaps,-merged,-slack,-counted
   local cs="tiling beyond heads links bitmaps merged slack" x
   for f in "${rest[@]}"; do case " $COUNTED_FNS " in *" $f "*) cs="$cs counted"; break ;; esac; done
   for c in $cs; do
-    x=""; [ "$c" = counted ] && x=-DRA_COUNT_LEMMAS # (the sum lemmas, for these goals only)
+    # the sums transparent, with their lemmas, for the `counted` goals only (spec/heap_counts.acsl)
+    x=-DRA_OPAQUE_COUNTS; [ "$c" = counted ] && x=-DRA_COUNT_LEMMAS
     OPQ="$X $x $(opaque_flags $(support $c))" PROVERS=$(provers "$c" "$@") PRIO=2 \
       run "$c" "$g" -wp-fct "$fcts" -wp-prop "$c"
   done

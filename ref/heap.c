@@ -1357,7 +1357,11 @@ static bool resize_in_place(ra_heap *h, uint32_t u, uint32_t units)
         //@ assert links: ra_links(h, tail, u);
         //@ assert merged: ra_merged(h, tail, u);
         list_insert(h, tail) /*@ ghost (u, u) */;
+        //@ assert ra_wf(h, u, 0xffffffff) && ra_live(h, u) && h->meta[u].size == units;
     }
+    /* (the postcondition from the two paths' facts: as one goal, with the list helpers'
+     * `counted` clauses among its hypotheses, it timed out) */
+    //@ assert ra_wf(h, u, 0xffffffff) && ra_live(h, u) && h->meta[u].size == units;
     return true;
 }
 
