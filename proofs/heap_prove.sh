@@ -17,7 +17,8 @@
 #   <name>     only the goals labelled <name> (postconditions and hint assertions), with <name>
 #              and the components its proof needs transparent, the others opaque.
 #   counted    the goals labelled `counted` (the counter sums of spec/heap_counts.acsl, in the
-#              functions of COUNTED_FNS only), every component opaque, with the sum lemmas.
+#              functions of COUNTED_FNS only), every component opaque, with the sum lemmas. The
+#              sums themselves are transparent only here (RA_OPAQUE_COUNTS everywhere else).
 #   lemmas     (the word `lemmas` in place of a function) every lemma, everything transparent;
 #              the sum lemmas by induction (proofs/wp_tune.ml's strategy ra:induction).
 # Extra frama-c arguments: HEAP_WP_ARGS (for example "-wp-timeout 20").

@@ -287,6 +287,7 @@ def prepare(out):
             # an annotation left with no clause (a lone assert dropped) is a syntax error to
             # Frama-C: blank it whole (comments only do not count as a clause)
             t = re.sub(r'/\*@(?:\s|//[^\n]*)*\*/', lambda m: re.sub(r'[^\n]', ' ', m.group(0)), t)
+            t = re.sub(r'//@[ \t]*(?=\n)', lambda m: ' ' * len(m.group(0)), t) # (the same, one line)
         else:
             # converted declarations leave the annotation: the block is closed before the
             # macro and reopened after it (a macro must be defined before the next use)
