@@ -25,9 +25,10 @@
 set -u
 out=$1; shift
 rm -rf "$out/jobs"; mkdir -p "$out/jobs"
-all="TILING BEYOND HEADS LINKS BITMAPS MERGED SLACK"
+# (COUNTS: the sums of spec/heap_counts.acsl, transparent only for the `counted` goals)
+all="TILING BEYOND HEADS LINKS BITMAPS MERGED SLACK COUNTS"
 support() { case $1 in
-  links) echo "LINKS HEADS" ;; merged) echo "MERGED TILING" ;; counted) ;; *) echo "${1^^}" ;; esac; }
+  links) echo "LINKS HEADS" ;; merged) echo "MERGED TILING" ;; counted) echo COUNTS ;; *) echo "${1^^}" ;; esac; }
 # The functions with goals labelled `counted` (the other groups skip that configuration).
 COUNTED_FNS="walk_blocks ra_heap_check mark_live unmark_live list_insert list_remove"
 opaque_flags() { # $@ = transparent components
@@ -87,13 +88,12 @@ prove_group() { # name extra-cpp-flags function...
   [ ${#rest[@]} -gt 0 ] || return 0
   fcts=$(IFS=,; echo "${rest[*]}")
   # the labelled goals are left to their own configuration (opaque they can only time out)
-  OPQ="$X $(opaque_flags) -DRA_OPAQUE_COUNTS" PRIO=1 run opaque "$g" -wp-fct "$fcts" \
+  OPQ="$X $(opaque_flags)" PRIO=1 run opaque "$g" -wp-fct "$fcts" \
     -wp-prop=-tiling,-beyond,-heads,-links,-bitmaps,-merged,-slack,-counted
   local cs="tiling beyond heads links bitmaps merged slack" x
   for f in "${rest[@]}"; do case " $COUNTED_FNS " in *" $f "*) cs="$cs counted"; break ;; esac; done
   for c in $cs; do
-    # the sums transparent, with their lemmas, for the `counted` goals only (spec/heap_counts.acsl)
-    x=-DRA_OPAQUE_COUNTS; [ "$c" = counted ] && x=-DRA_COUNT_LEMMAS
+    x=""; [ "$c" = counted ] && x=-DRA_COUNT_LEMMAS # (the sum lemmas, for these goals only)
     OPQ="$X $x $(opaque_flags $(support $c))" PROVERS=$(provers "$c" "$@") PRIO=2 \
       run "$c" "$g" -wp-fct "$fcts" -wp-prop "$c"
   done
