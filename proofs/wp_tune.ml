@@ -24,12 +24,16 @@
      sleep (from an empty cache 860 to 892 s against 859 s before, from the cache 294 to 299 s
      against 293 to 320 s; this machine's timings vary by about 5%).
 
-   - Garbage collection: not changed. perf shows Frama-C spending much of a WP run in OCaml's
-     minor collector and the weak tables of its hash-consed terms, and a 32 Mword minor heap with
-     a space overhead of 400 (Gc.set here; OCAMLRUNPARAM cannot, Frama-C sets its own parameters
-     at start-up) cut 17 to 28% of a single heap run's CPU in paired runs; but a whole
-     `make prove` took as long with it (860 s from an empty cache, 299 s from the cache), with
-     twice the system time, so it is not kept. *)
+   - Garbage collection: a 4 Mword (32 MB) minor heap and a space overhead of 200 (Gc.set
+     below; OCAMLRUNPARAM cannot, Frama-C sets its own parameters at start-up). perf shows
+     Frama-C spending much of a WP run in OCaml's minor collector and the weak tables of its
+     hash-consed terms. Measured with every result in the cache (so WP's own work only):
+     walk_blocks' opaque run alone 53.5 s -> 35.8 s; three copies side by side (more processes
+     than cores, as in `make prove`) 85 s -> 72 s each; the none3 opaque group alone 89 s -> 74 s,
+     for 20% more memory (420 -> 516 MB). A larger minor heap (32 Mword, space overhead 400) had
+     cut as much CPU per run but doubled the system time of a whole `make prove`, which took as
+     long as before (860 s from an empty cache); 8 Mword was no faster than 4 here. The
+     provers run in why3server's processes, so their time is not affected. *)
 let () =
   Task.on_idle :=
     fun more ->
@@ -43,6 +47,9 @@ let () =
           again
         do Unix.sleepf !pause done
       with Db.Cancel -> ()
+
+let () =
+  Gc.set { (Gc.get ()) with Gc.minor_heap_size = 4 * 1024 * 1024; Gc.space_overhead = 200 }
 
 let induction_vars goal =
   let found = ref Wp.Lang.F.Vars.empty in
