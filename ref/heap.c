@@ -1397,7 +1397,10 @@ static bool resize_in_place(ra_heap *h, uint32_t u, uint32_t units)
              req <= h->meta[u].size * 16 <= req + 16;
     assigns h->meta[u].next;
     ensures ra_heap_ok(h) && ra_live(h, u);
-    ensures h->meta[u].next == h->meta[u].size * 16 - req; */
+    ensures h->meta[u].next == h->meta[u].size * 16 - req;
+    // (the counters are not touched: each gap moves by the change of u's terms, its bytes)
+    ensures counted: \forall integer k; 0 <= k <= 4 ==>
+      ra_gap(h, k) == \old(ra_gap(h, k)) + \old(ra_cnt(h, k, u)) - ra_cnt(h, k, u); */
 static inline void set_request(ra_heap *h, uint32_t u, size_t req)
 {
     h->meta[u].next = (int32_t)((size_t)h->meta[u].size * UNIT - req);
@@ -1406,13 +1409,23 @@ static inline void set_request(ra_heap *h, uint32_t u, size_t req)
     //@ assert post_links: ra_links(h, 0xffffffff, 0xffffffff);
     //@ assert post_merged: ra_merged(h, 0xffffffff, 0xffffffff);
     //@ assert post_slack: ra_slack(h, 0xffffffff);
+    //@ assert counted: \forall integer k, i; i != u ==> ra_cnt(h, k, i) == \at(ra_cnt(h, k, i), Pre);
+    /*@ assert counted: \forall integer k; ra_sum(h, k, h->units) ==
+          \at(ra_sum(h, k, h->units), Pre) + ra_cnt(h, k, u) - \at(ra_cnt(h, k, u), Pre); */
 }
 
 /* The statistics of a resize in place: u went from old_units to new_units units and from a
  * request of old_req bytes to one of req bytes (carrying the bitmaps over as bump does). */
 /*@ requires ra_heap_ok(h);
     assigns h->live_units, h->used_bytes, h->peak_used_bytes, h->realloc_in_place;
-    ensures ra_heap_ok(h); */
+    ensures ra_heap_ok(h);
+    // (no record changes: the live units' and used bytes' gaps move by the counters' change)
+    ensures counted: \old(h->live_units) >= old_units && \old(h->used_bytes) >= old_req &&
+      \old(h->live_units) - old_units + new_units <= SIZE_MAX &&
+      \old(h->used_bytes) - old_req + req <= SIZE_MAX ==>
+      ra_gap(h, 0) == \old(ra_gap(h, 0)) && ra_gap(h, 1) == \old(ra_gap(h, 1)) &&
+      ra_gap(h, 2) == \old(ra_gap(h, 2)) - old_units + new_units &&
+      ra_gap(h, 3) == \old(ra_gap(h, 3)) && ra_gap(h, 4) == \old(ra_gap(h, 4)) - old_req + req; */
 static inline void account_resize(ra_heap *h, uint32_t old_units, uint32_t new_units,
                                   size_t old_req, size_t req)
 {
@@ -1421,6 +1434,7 @@ static inline void account_resize(ra_heap *h, uint32_t old_units, uint32_t new_u
     if (h->used_bytes > h->peak_used_bytes)
         h->peak_used_bytes = h->used_bytes;
     h->realloc_in_place = sat_add(h->realloc_in_place, 1);
+    //@ assert counted: \forall integer k; ra_sum(h, k, h->units) == \at(ra_sum(h, k, h->units), Pre);
     //@ assert frame_bits: ra_bitmaps_kept{Pre, Here}(h);
     //@ assert bitmaps: \forall integer f; 0 <= f < 28 ==> ra_sl_word(h, f);
     //@ assert bitmaps: \forall integer f; 0 <= f < 28 ==> (ra_bit(h->l.fl_bitmap, f) <==> h->l.sl_bitmap[f] != 0);
