@@ -31,7 +31,7 @@ support() { case $1 in
   links) echo "LINKS HEADS" ;; merged) echo "MERGED TILING" ;; counted) echo COUNTS ;; *) echo "${1^^}" ;; esac; }
 # The functions with goals labelled `counted` (the other groups skip that configuration).
 COUNTED_FNS="walk_blocks ra_heap_check mark_live unmark_live list_insert list_remove split absorb_next
-  set_request account_resize"
+  set_request account_resize resize_in_place"
 opaque_flags() { # $@ = transparent components
   local f="" c
   for c in $all; do case " $* " in *" $c "*) ;; *) f="$f -DRA_OPAQUE_$c" ;; esac; done

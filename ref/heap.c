@@ -356,7 +356,8 @@ static inline bool is_free(const ra_heap *h, uint32_t u)
     ensures state_kept: ra_state_kept{Old, Here}(h, u);
     ensures counted: \old(h->free_units) + h->meta[u].size <= SIZE_MAX &&
       \old(h->free_blocks) + 1 <= SIZE_MAX ==>
-      \forall integer k; 0 <= k <= 4 ==> ra_gap(h, k) == \old(ra_gap(h, k)) + \old(ra_cnt(h, k, u)); */
+      \forall integer k; 0 <= k <= 4 ==> ra_gap(h, k) == \old(ra_gap(h, k)) + \old(ra_cnt(h, k, u));
+    ensures counted: \forall integer k, i; i != u ==> ra_cnt(h, k, i) == \old(ra_cnt(h, k, i)); */
 static inline void list_insert(ra_heap *h, uint32_t u) /*@ ghost (uint32_t x, uint32_t z) */
 {
     unsigned fl, sl;
@@ -412,7 +413,8 @@ static inline void list_insert(ra_heap *h, uint32_t u) /*@ ghost (uint32_t x, ui
     ensures live_kept: ra_live_kept{Old, Here}(h, u);
     ensures state_kept: ra_state_kept{Old, Here}(h, 0xffffffff);
     ensures counted: \old(h->free_units) >= h->meta[u].size && \old(h->free_blocks) >= 1 ==>
-      \forall integer k; 0 <= k <= 4 ==> ra_gap(h, k) == \old(ra_gap(h, k)) - ra_cnt(h, k, u); */
+      \forall integer k; 0 <= k <= 4 ==> ra_gap(h, k) == \old(ra_gap(h, k)) - ra_cnt(h, k, u);
+    ensures counted: h->free_units <= \old(h->free_units) && h->free_blocks <= \old(h->free_blocks); */
 static inline void list_remove(ra_heap *h, uint32_t u)
 {
     unsigned fl, sl;
@@ -1342,7 +1344,12 @@ size_t ra_heap_usable_size(const ra_heap *h, const void *ptr)
             h->l, h->free_units,
             h->free_blocks;
     ensures \result ==> ra_wf(h, u, 0xffffffff) && ra_live(h, u) && h->meta[u].size == units;
-    ensures !\result ==> ra_heap_ok(h) && h->meta[u] == \old(h->meta[u]); */
+    ensures !\result ==> ra_heap_ok(h) && h->meta[u] == \old(h->meta[u]);
+    // each counter's gap to its sum moves by the change of u's terms (guarded by: the free
+    // counters neither run out when the right neighbour is unlisted nor saturate when the tail is
+    // listed)
+    ensures counted: \old(ra_resize_guard(h, u)) ==> \forall integer k; 0 <= k <= 4 ==>
+      ra_gap(h, k) == \old(ra_gap(h, k)) + \old(ra_cnt(h, k, u)) - ra_cnt(h, k, u); */
 static bool resize_in_place(ra_heap *h, uint32_t u, uint32_t units)
 {
     uint32_t size = h->meta[u].size;
@@ -1363,15 +1370,33 @@ static bool resize_in_place(ra_heap *h, uint32_t u, uint32_t units)
         //@ ghost uint32_t w = v + h->meta[v].size;
         //@ assert tiling: w < h->units ==> ra_start(h, w);
         //@ assert merged: w < h->units ==> !ra_free(h, w);
+        /*@ assert counted: \at(ra_resize_guard(h, u), Pre) ==>
+              h->free_units >= h->meta[v].size && h->free_blocks >= 1; */
         list_remove(h, v);
         //@ assert w < h->units ==> ra_live(h, w);
+        /*@ assert counted: \at(h->free_units, Pre) >= h->meta[v].size && \at(h->free_blocks, Pre) >= 1 ==>
+              \forall integer k; 0 <= k <= 4 ==>
+                ra_gap(h, k) == \at(ra_gap(h, k), Pre) - ra_cnt(h, k, v) &&
+                ra_cnt(h, k, u) == \at(ra_cnt(h, k, u), Pre); */
+        //@ assert counted: h->meta[u] == \at(h->meta[u], Pre);
         absorb_next(h, u, v) /*@ ghost (v, NONE) */;
         //@ assert ra_end(h, u) == w && (w < h->units ==> ra_live(h, w));
+        //@ assert counted: ra_end(h, u) <= h->units;
+        /*@ assert counted: \at(ra_resize_guard(h, u), Pre) ==> \forall integer k; 0 <= k <= 4 ==>
+              ra_gap(h, k) == \at(ra_gap(h, k), Pre) + \at(ra_cnt(h, k, u), Pre) - ra_cnt(h, k, u); */
     } else {
         //@ assert tiling: ra_end(h, u) < h->units ==> ra_start(h, ra_end(h, u));
         //@ assert merged: ra_end(h, u) < h->units ==> !ra_free(h, ra_end(h, u));
+        //@ assert counted: ra_end(h, u) <= h->units;
     }
     //@ assert right: ra_end(h, u) < h->units ==> !ra_free(h, ra_end(h, u));
+    /* counted: after the merge (if any) u keeps its slack, each gap has moved by the change of
+     * u's terms and the free counters have not grown (under resize_in_place's guard) */
+    //@ assert counted: h->meta[u].next == \at(h->meta[u].next, Pre) && h->meta[u].back == -2;
+    /*@ assert counted: \at(ra_resize_guard(h, u), Pre) ==>
+          h->free_units + h->units <= SIZE_MAX && h->free_blocks < SIZE_MAX; */
+    /*@ assert counted: \at(ra_resize_guard(h, u), Pre) ==> \forall integer k; 0 <= k <= 4 ==>
+          ra_gap(h, k) == \at(ra_gap(h, k), Pre) + \at(ra_cnt(h, k, u), Pre) - ra_cnt(h, k, u); */
     //@ assert grown: ra_live(h, u) && h->meta[u].size >= units;
     //@ assert slack: ra_slack(h, u);
     //@ assert heads: ra_heads(h, u, 0xffffffff);
@@ -1379,11 +1404,19 @@ static bool resize_in_place(ra_heap *h, uint32_t u, uint32_t units)
     //@ assert merged: ra_merged(h, u, 0xffffffff);
     if (h->meta[u].size > units) {
         uint32_t tail = split(h, u, units);
+        //@ assert counted: h->meta[u].next == \at(h->meta[u].next, Pre) && h->meta[u].back == -2;
+        //@ assert counted: h->meta[tail].size <= h->units;
+        //@ assert counted: u != tail && u < h->units && h->meta[u].size != 0;
+        /*@ assert counted: \at(ra_resize_guard(h, u), Pre) ==> \forall integer k; 0 <= k <= 4 ==>
+              ra_gap(h, k) == \at(ra_gap(h, k), Pre) + \at(ra_cnt(h, k, u), Pre) -
+                              ra_cnt(h, k, u) - ra_cnt(h, k, tail); */
         //@ assert heads: ra_heads(h, tail, u);
         //@ assert links: ra_links(h, tail, u);
         //@ assert merged: ra_merged(h, tail, u);
         list_insert(h, tail) /*@ ghost (u, u) */;
         //@ assert ra_wf(h, u, 0xffffffff) && ra_live(h, u) && h->meta[u].size == units;
+        /*@ assert counted: \at(ra_resize_guard(h, u), Pre) ==> \forall integer k; 0 <= k <= 4 ==>
+              ra_gap(h, k) == \at(ra_gap(h, k), Pre) + \at(ra_cnt(h, k, u), Pre) - ra_cnt(h, k, u); */
     }
     /* (the postcondition from the two paths' facts: as one goal, with the list helpers'
      * `counted` clauses among its hypotheses, it timed out) */
