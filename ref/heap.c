@@ -1378,7 +1378,6 @@ static bool resize_in_place(ra_heap *h, uint32_t u, uint32_t units)
               \forall integer k; 0 <= k <= 4 ==>
                 ra_gap(h, k) == \at(ra_gap(h, k), Pre) - ra_cnt(h, k, v) &&
                 ra_cnt(h, k, u) == \at(ra_cnt(h, k, u), Pre); */
-        //@ assert counted: h->meta[u] == \at(h->meta[u], Pre);
         absorb_next(h, u, v) /*@ ghost (v, NONE) */;
         //@ assert ra_end(h, u) == w && (w < h->units ==> ra_live(h, w));
         //@ assert counted: ra_end(h, u) <= h->units;
@@ -1390,9 +1389,8 @@ static bool resize_in_place(ra_heap *h, uint32_t u, uint32_t units)
         //@ assert counted: ra_end(h, u) <= h->units;
     }
     //@ assert right: ra_end(h, u) < h->units ==> !ra_free(h, ra_end(h, u));
-    /* counted: after the merge (if any) u keeps its slack, each gap has moved by the change of
-     * u's terms and the free counters have not grown (under resize_in_place's guard) */
-    //@ assert counted: h->meta[u].next == \at(h->meta[u].next, Pre) && h->meta[u].back == -2;
+    /* counted: after the merge (if any) each gap has moved by the change of u's terms and the
+     * free counters have not grown (under resize_in_place's guard) */
     /*@ assert counted: \at(ra_resize_guard(h, u), Pre) ==>
           h->free_units + h->units <= SIZE_MAX && h->free_blocks < SIZE_MAX; */
     /*@ assert counted: \at(ra_resize_guard(h, u), Pre) ==> \forall integer k; 0 <= k <= 4 ==>
@@ -1404,9 +1402,7 @@ static bool resize_in_place(ra_heap *h, uint32_t u, uint32_t units)
     //@ assert merged: ra_merged(h, u, 0xffffffff);
     if (h->meta[u].size > units) {
         uint32_t tail = split(h, u, units);
-        //@ assert counted: h->meta[u].next == \at(h->meta[u].next, Pre) && h->meta[u].back == -2;
         //@ assert counted: h->meta[tail].size <= h->units;
-        //@ assert counted: u != tail && u < h->units && h->meta[u].size != 0;
         /*@ assert counted: \at(ra_resize_guard(h, u), Pre) ==> \forall integer k; 0 <= k <= 4 ==>
               ra_gap(h, k) == \at(ra_gap(h, k), Pre) + \at(ra_cnt(h, k, u), Pre) -
                               ra_cnt(h, k, u) - ra_cnt(h, k, tail); */
