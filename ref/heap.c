@@ -309,8 +309,12 @@ static inline uint64_t without_bit(uint64_t x, unsigned k)
  * bitmaps uint64_t: one memory variable in WP's Typed model, so the bitmap component of the
  * invariant is carried over the write here, once, rather than in every caller. */
 /*@ requires ra_heap_ok(h) && \valid(c) && \separated(c, &h->l);
+    // (c is none of the counters the blocks add up to)
+    requires \separated(c, &h->free_units, &h->free_blocks, &h->live_units, &h->live_blocks,
+                        &h->used_bytes);
     assigns *c;
-    ensures ra_heap_ok(h) && *c == (\old(*c) < SIZE_MAX ? \old(*c) + 1 : SIZE_MAX); */
+    ensures ra_heap_ok(h) && *c == (\old(*c) < SIZE_MAX ? \old(*c) + 1 : SIZE_MAX);
+    ensures counted: \forall integer k; 0 <= k <= 4 ==> ra_gap(h, k) == \old(ra_gap(h, k)); */
 static inline void bump(ra_heap *h, size_t *c)
 {
     (void)h; /* read by the contract only */
@@ -414,7 +418,8 @@ static inline void list_insert(ra_heap *h, uint32_t u) /*@ ghost (uint32_t x, ui
     ensures state_kept: ra_state_kept{Old, Here}(h, 0xffffffff);
     ensures counted: \old(h->free_units) >= h->meta[u].size && \old(h->free_blocks) >= 1 ==>
       \forall integer k; 0 <= k <= 4 ==> ra_gap(h, k) == \old(ra_gap(h, k)) - ra_cnt(h, k, u);
-    ensures counted: h->free_units <= \old(h->free_units) && h->free_blocks <= \old(h->free_blocks); */
+    ensures counted: h->free_units <= \old(h->free_units) && h->free_blocks <= \old(h->free_blocks);
+    ensures counted: \forall integer k, i; ra_cnt(h, k, i) == \old(ra_cnt(h, k, i)); */
 static inline void list_remove(ra_heap *h, uint32_t u)
 {
     unsigned fl, sl;
@@ -680,11 +685,21 @@ static inline size_t req_of(const ra_heap *h, uint32_t u)
     ensures ra_heap_ok(h) && ra_live(h, u);
     ensures counted: \old(h->live_units) >= h->meta[u].size && \old(h->live_blocks) >= 1 &&
       \old(h->used_bytes) >= h->meta[u].size * 16 - h->meta[u].next ==>
-      \forall integer k; 0 <= k <= 4 ==> ra_gap(h, k) == \old(ra_gap(h, k)) - ra_cnt(h, k, u); */
+      \forall integer k; 0 <= k <= 4 ==> ra_gap(h, k) == \old(ra_gap(h, k)) - ra_cnt(h, k, u);
+    // (on a counted heap the live counters cover u, so the gaps become minus u's terms)
+    ensures counted: \old(ra_counted(h)) ==>
+      \forall integer k; 0 <= k <= 4 ==> ra_gap(h, k) == -ra_cnt(h, k, u); */
 static inline void unmark_live(ra_heap *h, uint32_t u)
 {
     /* req_of needs the recorded slack to fit the block: the slack component of the invariant. */
     //@ assert slack: 0 <= h->meta[u].next <= h->meta[u].size * 16;
+    /* counted: u is one term of the live sums, so counters equal to them cover it */
+    //@ assert counted: ra_cnt(h, 2, u) == h->meta[u].size && ra_cnt(h, 3, u) == 1;
+    //@ assert counted: ra_cnt(h, 4, u) == h->meta[u].size * 16 - h->meta[u].next;
+    /*@ assert counted: ra_cnt(h, 2, u) <= ra_sum(h, 2, h->units) &&
+          ra_cnt(h, 3, u) <= ra_sum(h, 3, h->units) && ra_cnt(h, 4, u) <= ra_sum(h, 4, h->units); */
+    /*@ assert counted: ra_counted(h) ==> h->live_units >= h->meta[u].size &&
+          h->live_blocks >= 1 && h->used_bytes >= h->meta[u].size * 16 - h->meta[u].next; */
     h->live_units = sat_sub(h->live_units, h->meta[u].size);
     h->live_blocks = sat_sub(h->live_blocks, 1);
     h->used_bytes = sat_sub(h->used_bytes, req_of(h, u));
@@ -709,7 +724,13 @@ static inline void unmark_live(ra_heap *h, uint32_t u)
     ensures ra_heap_ok(h) && !ra_live(h, u);
     // every other live block stays live, with its size
     ensures live_kept: \forall integer w; \at(ra_live(h, w), Pre) && w != u ==> ra_live(h, w) &&
-      h->meta[w].size == \at(h->meta[w].size, Pre); */
+      h->meta[w].size == \at(h->meta[w].size, Pre);
+    // u's terms leave every sum (it is free now, and merged): each counter's gap grows by them
+    // (the free counters are updated as the blocks move in and out of the lists, the live ones
+    // are the caller's). Guarded by: the free counters equal their sums, so that no removal
+    // from a list runs them out and the insertion cannot saturate them.
+    ensures counted: \old(ra_free_counted(h)) ==> \forall integer k; 0 <= k <= 4 ==>
+      ra_gap(h, k) == \old(ra_gap(h, k)) + \old(ra_cnt(h, k, u)); */
 static inline void release(ra_heap *h, uint32_t u)
 {
     //@ ghost uint32_t z = NONE;
@@ -723,20 +744,36 @@ static inline void release(ra_heap *h, uint32_t u)
         //@ ghost uint32_t w = v + h->meta[v].size;
         //@ assert tiling: w < h->units ==> ra_start(h, w);
         //@ assert merged: w < h->units ==> !ra_free(h, w);
+        /* counted: v is one term of the free sums, so free counters equal to them cover it */
+        //@ assert counted: v < h->units && ra_cnt(h, 0, v) == h->meta[v].size && ra_cnt(h, 1, v) == 1;
+        /*@ assert counted: ra_cnt(h, 0, v) <= ra_sum(h, 0, h->units) &&
+              ra_cnt(h, 1, v) <= ra_sum(h, 1, h->units); */
+        /*@ assert counted: \at(ra_free_counted(h), Pre) ==>
+              h->free_units >= h->meta[v].size && h->free_blocks >= 1; */
         list_remove(h, v);
         /*@ assert kept: \forall integer w; \at(ra_live(h, w), Pre) && w != u0 ==> ra_live(h, w) &&
               h->meta[w].size == \at(h->meta[w].size, Pre); */
         //@ assert w < h->units ==> ra_live(h, w);
+        /*@ assert counted: \at(ra_free_counted(h), Pre) ==> \forall integer k; 0 <= k <= 4 ==>
+              ra_gap(h, k) == \at(ra_gap(h, k), Pre) - ra_cnt(h, k, v) &&
+              ra_cnt(h, k, u) == \at(ra_cnt(h, k, u), Pre); */
         absorb_next(h, u, v) /*@ ghost (v, NONE) */;
         /*@ assert kept: \forall integer w; \at(ra_live(h, w), Pre) && w != u0 ==> ra_live(h, w) &&
               h->meta[w].size == \at(h->meta[w].size, Pre); */
         //@ assert ra_end(h, u) == w && w <= h->units && (w < h->units ==> ra_live(h, w));
+        /*@ assert counted: \at(ra_free_counted(h), Pre) ==> \forall integer k; 0 <= k <= 4 ==>
+              ra_gap(h, k) == \at(ra_gap(h, k), Pre) + \at(ra_cnt(h, k, u), Pre) - ra_cnt(h, k, u); */
     } else {
         //@ assert tiling: ra_end(h, u) < h->units ==> ra_start(h, ra_end(h, u));
     }
     //@ assert ra_heap_ok(h) && ra_live(h, u);
     /*@ assert kept: \forall integer w; \at(ra_live(h, w), Pre) && w != u0 ==> ra_live(h, w) &&
           h->meta[w].size == \at(h->meta[w].size, Pre); */
+    /* counted: u is live again (or still), so it adds nothing to the free sums, and the free
+     * counters equal their sums again */
+    /*@ assert counted: \at(ra_free_counted(h), Pre) ==> \forall integer k; 0 <= k <= 4 ==>
+          ra_gap(h, k) == \at(ra_gap(h, k), Pre) + \at(ra_cnt(h, k, u), Pre) - ra_cnt(h, k, u); */
+    //@ assert counted: \at(ra_free_counted(h), Pre) ==> ra_free_counted(h);
     //@ assert right: ra_end(h, u) <= h->units && (ra_end(h, u) < h->units ==> ra_live(h, ra_end(h, u)));
     /*@ assert tiling: u == 0 ? h->meta[u].prev == 0xffffffff :
           h->meta[u].prev < u && ra_start(h, h->meta[u].prev) && ra_end(h, h->meta[u].prev) == u; */
@@ -753,7 +790,21 @@ static inline void release(ra_heap *h, uint32_t u)
         //@ assert live_q: p != 0 ==> ra_live(h, q);
         //@ assert live_e: e < h->units ==> ra_live(h, e);
         //@ assert q != p && e != p && e != u && (p != 0 ==> q != u);
+        /* counted: as for v, p is one term of the free sums, which the free counters equal again */
+        //@ assert counted: ra_cnt(h, 0, p) == h->meta[p].size && ra_cnt(h, 1, p) == 1;
+        /*@ assert counted: ra_cnt(h, 0, p) <= ra_sum(h, 0, h->units) &&
+              ra_cnt(h, 1, p) <= ra_sum(h, 1, h->units); */
+        /*@ assert counted: \at(ra_free_counted(h), Pre) ==>
+              h->free_units >= h->meta[p].size && h->free_blocks >= 1; */
+        //@ ghost RemoveP: ;
         list_remove(h, p);
+        //@ assert counted: h->meta[p].size == \at(h->meta[p].size, RemoveP);
+        /*@ assert counted: \at(ra_free_counted(h), Pre) ==> \forall integer k; 0 <= k <= 4 ==>
+              ra_gap(h, k) == \at(ra_gap(h, k), RemoveP) - ra_cnt(h, k, p) &&
+              ra_cnt(h, k, u) == \at(ra_cnt(h, k, u), RemoveP); */
+        /*@ assert counted: \at(ra_free_counted(h), Pre) ==> \forall integer k; 0 <= k <= 4 ==>
+              ra_gap(h, k) == \at(ra_gap(h, k), Pre) + \at(ra_cnt(h, k, u), Pre) -
+                              ra_cnt(h, k, u) - ra_cnt(h, k, p); */
         /*@ assert kept: \forall integer w; \at(ra_live(h, w), Pre) && w != u0 ==> ra_live(h, w) &&
               h->meta[w].size == \at(h->meta[w].size, Pre); */
         //@ assert live_q: p != 0 ==> ra_live(h, q);
@@ -764,6 +815,8 @@ static inline void release(ra_heap *h, uint32_t u)
         //@ assert live_q: p != 0 ==> ra_live(h, q);
         //@ assert live_e: e < h->units ==> ra_live(h, e);
         //@ assert h->meta[p].prev == q && ra_end(h, p) == e;
+        /*@ assert counted: \at(ra_free_counted(h), Pre) ==> \forall integer k; 0 <= k <= 4 ==>
+              ra_gap(h, k) == \at(ra_gap(h, k), Pre) + \at(ra_cnt(h, k, u), Pre) - ra_cnt(h, k, p); */
         u = p;
         //@ ghost z = p;
     } else {
@@ -772,6 +825,22 @@ static inline void release(ra_heap *h, uint32_t u)
         //@ assert links: ra_links(h, u, 0xffffffff);
         //@ assert merged: ra_merged(h, u, 0xffffffff);
     }
+    /* counted: the block to list adds at most its units to the free sums, which are at most the
+     * arena's units, so the free counters cannot saturate */
+    /*@ assert counted: \at(ra_free_counted(h), Pre) ==> \forall integer k; 0 <= k <= 4 ==>
+          ra_gap(h, k) == \at(ra_gap(h, k), Pre) + \at(ra_cnt(h, k, u), Pre) - ra_cnt(h, k, u); */
+    //@ assert counted: \at(ra_live(h, u), Pre) && \at(ra_cnt(h, 0, u), Pre) == 0 && \at(ra_cnt(h, 1, u), Pre) == 0;
+    /*@ assert counted: \at(ra_free_counted(h), Pre) ==>
+          ra_gap(h, 0) == -ra_cnt(h, 0, u) && ra_gap(h, 1) == -ra_cnt(h, 1, u); */
+    /*@ assert counted: \at(ra_free_counted(h), Pre) ==>
+          h->free_units + ra_cnt(h, 0, u) == ra_sum(h, 0, h->units) &&
+          h->free_blocks + ra_cnt(h, 1, u) == ra_sum(h, 1, h->units); */
+    //@ assert counted: 0 <= ra_cnt(h, 0, u) && 0 <= ra_cnt(h, 1, u);
+    //@ assert counted: ra_tiling(h);
+    //@ assert counted: ra_sum(h, 0, h->units) <= h->units && ra_sum(h, 1, h->units) <= h->units;
+    //@ assert counted: ra_end(h, u) <= h->units;
+    /*@ assert counted: \at(ra_free_counted(h), Pre) ==>
+          h->free_units + h->meta[u].size <= SIZE_MAX && h->free_blocks + 1 <= SIZE_MAX; */
     list_insert(h, u) /*@ ghost (NONE, z) */;
     /*@ assert kept: \forall integer w; \at(ra_live(h, w), Pre) && w != u0 ==> ra_live(h, w) &&
           h->meta[w].size == \at(h->meta[w].size, Pre); */
@@ -862,6 +931,9 @@ static void report(ra_heap *h, const char *op, const void *ptr, const char *why)
       assumes !\exists integer u; ra_live(h, u) &&
         ra_unit_ptr(h, ptr, u);
       ensures \result == 0xffffffff;
+    // (invalid_frees is not one of the counters the blocks add up to)
+    ensures counted: \forall integer k; 0 <= k <= 4 ==> ra_gap(h, k) == \old(ra_gap(h, k));
+    ensures counted: \old(ra_counted(h)) ==> ra_counted(h);
     complete behaviors; disjoint behaviors; */
 static inline uint32_t validate(ra_heap *h, const void *ptr, const char *op)
 {
@@ -974,7 +1046,8 @@ static void zero_records(ra_heap *h, size_t from, size_t to)
             h->meta[0 .. h->units].size, h->meta[0 .. h->units].prev,
             h->meta[0 .. h->units].next, h->meta[0 .. h->units].back;
     ensures ra_heap_ok(h) && ra_free(h, 0) && h->meta[0].size == h->units;
-    ensures units: h->units == \old(h->units) && h->capacity == \old(h->capacity); */
+    ensures units: h->units == \old(h->units) && h->capacity == \old(h->capacity);
+    ensures counted: ra_counted(h); */
 static void start_empty(ra_heap *h)
 {
     /* the counters first: they share WP's memory variable with the bitmaps */
@@ -1016,7 +1089,16 @@ static void start_empty(ra_heap *h)
     //@ assert bitmaps: ra_bitmaps(h);
     //@ assert merged: ra_merged(h, 0, 0xffffffff);
     //@ assert slack: ra_slack(h, 0xffffffff);
+    /* counted: block 0 is every sum (the other records are zero), the counters are zero, and
+     * listing block 0 adds its terms to them */
+    //@ assert counted: \forall integer j; 0 < j < h->units ==> h->meta[j].size == 0;
+    //@ assert counted: \forall integer k; ra_sum(h, k, h->units) == ra_sum(h, k, 0) + ra_cnt(h, k, 0);
+    /*@ assert counted: h->free_units == 0 && h->free_blocks == 0 && h->live_units == 0 &&
+          h->live_blocks == 0 && h->used_bytes == 0; */
+    //@ assert counted: \forall integer k; 0 <= k <= 4 ==> ra_counter(h, k) == 0;
+    //@ assert counted: \forall integer k; 0 <= k <= 4 ==> ra_gap(h, k) == -ra_cnt(h, k, 0);
     list_insert(h, 0) /*@ ghost (NONE, NONE) */;
+    //@ assert counted: \forall integer k; 0 <= k <= 4 ==> ra_gap(h, k) == 0;
     POISON(h->base, (size_t)h->units * UNIT);
 }
 
@@ -1090,7 +1172,10 @@ ra_status ra_heap_init(ra_heap *h, void *arena, size_t bytes)
                    h->meta[\old(h->units)].prev == \old(h->meta[h->units].prev);
     ensures kept: \forall integer i; 0 <= i < \old(h->units) ==>
       h->meta[i].size == \old(h->meta[i].size) && h->meta[i].prev == \old(h->meta[i].prev) &&
-      h->meta[i].next == \old(h->meta[i].next) && h->meta[i].back == \old(h->meta[i].back); */
+      h->meta[i].next == \old(h->meta[i].next) && h->meta[i].back == \old(h->meta[i].back);
+    // (the counters are not touched: each gap moves by what the new block adds to its sum)
+    ensures counted: \forall integer k; 0 <= k <= 4 ==>
+      ra_gap(h, k) == \old(ra_gap(h, k)) - ra_cnt(h, k, \old(h->units)); */
 static void grow(ra_heap *h, uint32_t add) /*@ ghost (uint32_t x) */
 {
     uint32_t old = h->units, now = old + add;
@@ -1127,6 +1212,10 @@ static void grow(ra_heap *h, uint32_t add) /*@ ghost (uint32_t x) */
     //@ assert post_links: ra_links(h, x, old);
     //@ assert post_merged: ra_merged(h, x, old);
     //@ assert post_slack: ra_slack(h, x);
+    /* counted: the records below old are kept, so are their sums; the new block adds its terms */
+    //@ assert counted: \forall integer k, i; 0 <= i < old ==> ra_cnt(h, k, i) == \at(ra_cnt(h, k, i), Pre);
+    //@ assert counted: \forall integer k; ra_sum(h, k, old) == \at(ra_sum(h, k, h->units), Pre);
+    //@ assert counted: \forall integer k; ra_sum(h, k, now) == ra_sum(h, k, old) + ra_cnt(h, k, old);
 }
 
 ra_status ra_heap_extend(ra_heap *h, size_t bytes)
@@ -1148,14 +1237,33 @@ ra_status ra_heap_extend(ra_heap *h, size_t bytes)
         //@ ghost uint32_t q = h->meta[last].prev;
         //@ assert tiling: last != 0 ==> q < last && ra_start(h, q) && ra_end(h, q) == last;
         //@ assert tiling: last < old && h->meta[last].size == old - last;
+        /* counted: as in malloc, last is one term of the free sums */
+        //@ assert counted: ra_cnt(h, 0, last) == h->meta[last].size && ra_cnt(h, 1, last) == 1;
+        /*@ assert counted: ra_cnt(h, 0, last) <= ra_sum(h, 0, h->units) &&
+              ra_cnt(h, 1, last) <= ra_sum(h, 1, h->units); */
+        /*@ assert counted: \at(ra_counted(h), Pre) ==>
+              h->free_units >= h->meta[last].size && h->free_blocks >= 1; */
         list_remove(h, last);
         //@ assert live_q: last != 0 ==> ra_live(h, q);
+        /*@ assert counted: \at(ra_counted(h), Pre) ==>
+              \forall integer k; 0 <= k <= 4 ==> ra_gap(h, k) == -ra_cnt(h, k, last); */
         grow(h, (uint32_t)add) /*@ ghost (last) */;
         //@ assert live_q: last != 0 ==> ra_live(h, q);
         /* (cvc4 timed out on absorb_next's precondition without this step, measured: 40 s) */
         //@ assert grown: ra_start(h, last) && ra_end(h, last) == old && ra_start(h, old);
+        /*@ assert counted: \at(ra_counted(h), Pre) ==> \forall integer k; 0 <= k <= 4 ==>
+              ra_gap(h, k) == -ra_cnt(h, k, last) - ra_cnt(h, k, old); */
         absorb_next(h, last, old) /*@ ghost (last, old) */;
         //@ assert live_q: last != 0 ==> ra_live(h, q) && h->meta[last].prev == q;
+        /* counted: the free counters are short of their sums by the merged block only, and the
+         * sums are at most the units: listing it cannot saturate them */
+        /*@ assert counted: \at(ra_counted(h), Pre) ==>
+              \forall integer k; 0 <= k <= 4 ==> ra_gap(h, k) == -ra_cnt(h, k, last); */
+        //@ assert counted: 0 <= ra_cnt(h, 0, last) && 0 <= ra_cnt(h, 1, last);
+        //@ assert tiling: ra_end(h, last) <= h->units;
+        //@ assert counted: ra_sum(h, 0, h->units) <= h->units && ra_sum(h, 1, h->units) <= h->units;
+        /*@ assert counted: \at(ra_counted(h), Pre) ==>
+              h->free_units + h->meta[last].size <= SIZE_MAX && h->free_blocks + 1 <= SIZE_MAX; */
         list_insert(h, last) /*@ ghost (NONE, last) */;
     } else {
         grow(h, (uint32_t)add) /*@ ghost (NONE) */;
@@ -1163,8 +1271,17 @@ ra_status ra_heap_extend(ra_heap *h, size_t bytes)
         //@ assert heads: ra_heads(h, old, 0xffffffff);
         //@ assert links: ra_links(h, old, 0xffffffff);
         //@ assert merged: ra_merged(h, old, 0xffffffff);
+        /* counted: the new block alone is missing from the free counters (as above) */
+        /*@ assert counted: \at(ra_counted(h), Pre) ==>
+              \forall integer k; 0 <= k <= 4 ==> ra_gap(h, k) == -ra_cnt(h, k, old); */
+        //@ assert counted: 0 <= ra_cnt(h, 0, old) && 0 <= ra_cnt(h, 1, old);
+        //@ assert tiling: ra_end(h, old) <= h->units;
+        //@ assert counted: ra_sum(h, 0, h->units) <= h->units && ra_sum(h, 1, h->units) <= h->units;
+        /*@ assert counted: \at(ra_counted(h), Pre) ==>
+              h->free_units + h->meta[old].size <= SIZE_MAX && h->free_blocks + 1 <= SIZE_MAX; */
         list_insert(h, old) /*@ ghost (NONE, NONE) */;
     }
+    //@ assert counted: \at(ra_counted(h), Pre) ==> \forall integer k; 0 <= k <= 4 ==> ra_gap(h, k) == 0;
     return RA_OK;
 }
 
@@ -1179,7 +1296,10 @@ void ra_heap_reset(ra_heap *h)
 
 /*@ requires ra_heap_ok(h);
     assigns h->failed_requests, errno;
-    ensures ra_heap_ok(h) && \result == \null && errno == err; */
+    ensures ra_heap_ok(h) && \result == \null && errno == err;
+    // (failed_requests is not one of the counters the blocks add up to)
+    ensures counted: \forall integer k; 0 <= k <= 4 ==> ra_gap(h, k) == \old(ra_gap(h, k));
+    ensures counted: \old(ra_counted(h)) ==> ra_counted(h); */
 static void *fail(ra_heap *h, int err)
 {
     bump(h, &h->failed_requests);
@@ -1208,10 +1328,19 @@ void *ra_heap_malloc(ra_heap *h, size_t size)
     if (u == NONE)
         return fail(h, ENOMEM);
     //@ assert was_free: (\let k = u; \at(ra_free(h, k), Pre)) && h->meta[u].size >= units;
+    /* counted (on a counted heap: the gaps start at 0): u is one term of the free sums, which
+     * the free counters equal, so they cover it */
+    //@ assert counted: ra_cnt(h, 0, u) == h->meta[u].size && ra_cnt(h, 1, u) == 1;
+    /*@ assert counted: ra_cnt(h, 0, u) <= ra_sum(h, 0, h->units) &&
+          ra_cnt(h, 1, u) <= ra_sum(h, 1, h->units); */
+    /*@ assert counted: \at(ra_counted(h), Pre) ==>
+          h->free_units >= h->meta[u].size && h->free_blocks >= 1; */
     list_remove(h, u);
     /* every block live before is live still, with its size (u was free) */
     /*@ assert kept: \forall integer w; \at(ra_live(h, w), Pre) ==>
           ra_live(h, w) && h->meta[w].size == \at(h->meta[w].size, Pre); */
+    /*@ assert counted: \at(ra_counted(h), Pre) ==>
+          \forall integer k; 0 <= k <= 4 ==> ra_gap(h, k) == -ra_cnt(h, k, u); */
     if (h->meta[u].size > units) {
         uint32_t tail = split(h, u, (uint32_t)units);
         /*@ assert kept: \forall integer w; \at(ra_live(h, w), Pre) ==>
@@ -1219,12 +1348,33 @@ void *ra_heap_malloc(ra_heap *h, size_t size)
         //@ assert heads: ra_heads(h, tail, u);
         //@ assert links: ra_links(h, tail, u);
         //@ assert merged: ra_merged(h, tail, u);
+        /* counted: the free counters are short of their sums by u and the tail, and the sums
+         * are at most the units, so listing the tail cannot saturate them */
+        /*@ assert counted: \at(ra_counted(h), Pre) ==> \forall integer k; 0 <= k <= 4 ==>
+              ra_gap(h, k) == -ra_cnt(h, k, u) - ra_cnt(h, k, tail); */
+        /*@ assert counted: 0 <= ra_cnt(h, 0, u) && 0 <= ra_cnt(h, 1, u) &&
+              0 <= ra_cnt(h, 0, tail) && 0 <= ra_cnt(h, 1, tail); */
+        //@ assert tiling: ra_end(h, tail) <= h->units;
+        //@ assert counted: ra_sum(h, 0, h->units) <= h->units && ra_sum(h, 1, h->units) <= h->units;
+        /*@ assert counted: \at(ra_counted(h), Pre) ==>
+              h->free_units + h->meta[tail].size <= SIZE_MAX && h->free_blocks + 1 <= SIZE_MAX; */
         list_insert(h, tail) /*@ ghost (u, u) */;
         /*@ assert kept: \forall integer w; \at(ra_live(h, w), Pre) ==>
               ra_live(h, w) && h->meta[w].size == \at(h->meta[w].size, Pre); */
+        /*@ assert counted: \at(ra_counted(h), Pre) ==>
+              \forall integer k; 0 <= k <= 4 ==> ra_gap(h, k) == -ra_cnt(h, k, u); */
     }
     //@ assert fits: h->meta[u].size * 16 >= size;
+    /* counted: u is not live, so the live counters equal their sums, which fit in the units
+     * (16 times them for the bytes): marking u cannot saturate them */
+    //@ assert counted: !ra_live(h, u) && ra_slack(h, u) && ra_tiling(h);
+    //@ assert counted: ra_cnt(h, 2, u) == 0 && ra_cnt(h, 3, u) == 0 && ra_cnt(h, 4, u) == 0;
+    /*@ assert counted: ra_sum(h, 2, h->units) <= h->units && ra_sum(h, 3, h->units) <= h->units &&
+          ra_sum(h, 4, h->units) <= 16 * h->units; */
+    /*@ assert counted: \at(ra_counted(h), Pre) ==> h->live_units + h->meta[u].size <= SIZE_MAX &&
+          h->live_blocks + 1 <= SIZE_MAX && h->used_bytes + size <= SIZE_MAX; */
     mark_live(h, u, size);
+    //@ assert counted: \at(ra_counted(h), Pre) ==> \forall integer k; 0 <= k <= 4 ==> ra_gap(h, k) == 0;
     return ptr_of(h, u);
 }
 
@@ -1266,7 +1416,15 @@ void *ra_heap_aligned_alloc(ra_heap *h, size_t alignment, size_t size)
     if (u == NONE)
         return fail(h, ENOMEM);
     //@ assert was_free: h->meta[u].size >= units + extra;
+    /* counted: as in malloc, u is one term of the free sums, which the free counters equal */
+    //@ assert counted: ra_free(h, u) && ra_cnt(h, 0, u) == h->meta[u].size && ra_cnt(h, 1, u) == 1;
+    /*@ assert counted: ra_cnt(h, 0, u) <= ra_sum(h, 0, h->units) &&
+          ra_cnt(h, 1, u) <= ra_sum(h, 1, h->units); */
+    /*@ assert counted: \at(ra_counted(h), Pre) ==>
+          h->free_units >= h->meta[u].size && h->free_blocks >= 1; */
     list_remove(h, u);
+    /*@ assert counted: \at(ra_counted(h), Pre) ==>
+          \forall integer k; 0 <= k <= 4 ==> ra_gap(h, k) == -ra_cnt(h, k, u); */
     /* u's left neighbour is live (u was free): the gap, listed below, keeps it as neighbour */
     //@ assert tiling: u != 0 ==> ra_start(h, h->meta[u].prev);
     //@ assert left: u != 0 ==> ra_live(h, h->meta[u].prev);
@@ -1278,11 +1436,25 @@ void *ra_heap_aligned_alloc(ra_heap *h, size_t alignment, size_t size)
         /* [ u: gap (free, listed) | v: aligned block ... ]; u's left neighbour is not free. */
         uint32_t v = split(h, u, gap);
         //@ assert left: u != 0 ==> ra_live(h, h->meta[u].prev);
+        /* counted: the free counters are short of their sums by the gap and v (as for malloc's
+         * tail below) */
+        /*@ assert counted: \at(ra_counted(h), Pre) ==> \forall integer k; 0 <= k <= 4 ==>
+              ra_gap(h, k) == -ra_cnt(h, k, u) - ra_cnt(h, k, v); */
+        /*@ assert counted: 0 <= ra_cnt(h, 0, u) && 0 <= ra_cnt(h, 1, u) &&
+              0 <= ra_cnt(h, 0, v) && 0 <= ra_cnt(h, 1, v); */
+        //@ assert tiling: ra_end(h, u) <= h->units;
+        //@ assert counted: ra_sum(h, 0, h->units) <= h->units && ra_sum(h, 1, h->units) <= h->units;
+        /*@ assert counted: \at(ra_counted(h), Pre) ==>
+              h->free_units + h->meta[u].size <= SIZE_MAX && h->free_blocks + 1 <= SIZE_MAX; */
         list_insert(h, u) /*@ ghost (v, v) */;
+        /*@ assert counted: \at(ra_counted(h), Pre) ==>
+              \forall integer k; 0 <= k <= 4 ==> ra_gap(h, k) == -ra_cnt(h, k, v); */
         u = v;
         //@ assert block: 0 <= u < h->units <= h->capacity && ra_heap_mem(h);
     }
     //@ assert block: 0 <= u < h->units <= h->capacity && ra_heap_mem(h);
+    /*@ assert counted: \at(ra_counted(h), Pre) ==>
+          \forall integer k; 0 <= k <= 4 ==> ra_gap(h, k) == -ra_cnt(h, k, u); */
     //@ assert aligned: (mis + u * 16) % alignment == 0;
     //@ assert fits: h->meta[u].size >= units;
     if (h->meta[u].size > units) {
@@ -1290,9 +1462,33 @@ void *ra_heap_aligned_alloc(ra_heap *h, size_t alignment, size_t size)
         //@ assert heads: ra_heads(h, tail, u);
         //@ assert links: ra_links(h, tail, u);
         //@ assert merged: ra_merged(h, tail, u);
+        /* counted: as in malloc */
+        /*@ assert counted: \at(ra_counted(h), Pre) ==> \forall integer k; 0 <= k <= 4 ==>
+              ra_gap(h, k) == -ra_cnt(h, k, u) - ra_cnt(h, k, tail); */
+        /*@ assert counted: 0 <= ra_cnt(h, 0, u) && 0 <= ra_cnt(h, 1, u) &&
+              0 <= ra_cnt(h, 0, tail) && 0 <= ra_cnt(h, 1, tail); */
+        //@ assert tiling: ra_end(h, tail) <= h->units;
+        //@ assert counted: ra_sum(h, 0, h->units) <= h->units && ra_sum(h, 1, h->units) <= h->units;
+        /*@ assert counted: \at(ra_counted(h), Pre) ==>
+              h->free_units + h->meta[tail].size <= SIZE_MAX && h->free_blocks + 1 <= SIZE_MAX; */
         list_insert(h, tail) /*@ ghost (u, u) */;
+        /*@ assert counted: \at(ra_counted(h), Pre) ==>
+              \forall integer k; 0 <= k <= 4 ==> ra_gap(h, k) == -ra_cnt(h, k, u); */
     }
+    /*@ assert counted: \at(ra_counted(h), Pre) ==>
+          \forall integer k; 0 <= k <= 4 ==> ra_gap(h, k) == -ra_cnt(h, k, u); */
+    /* counted: as in malloc, marking u cannot saturate the live counters */
+    //@ assert counted: !ra_live(h, u) && ra_slack(h, u) && ra_tiling(h);
+    //@ assert counted: ra_cnt(h, 2, u) == 0 && ra_cnt(h, 3, u) == 0 && ra_cnt(h, 4, u) == 0;
+    /*@ assert counted: ra_sum(h, 2, h->units) <= h->units && ra_sum(h, 3, h->units) <= h->units &&
+          ra_sum(h, 4, h->units) <= 16 * h->units; */
+    /*@ assert counted: \at(ra_counted(h), Pre) ==> h->live_units == ra_sum(h, 2, h->units) &&
+          h->live_blocks == ra_sum(h, 3, h->units) && h->used_bytes == ra_sum(h, 4, h->units); */
+    /*@ assert counted: \at(ra_counted(h), Pre) ==> h->live_units + h->meta[u].size <= SIZE_MAX &&
+          h->live_blocks + 1 <= SIZE_MAX && h->used_bytes + size <= SIZE_MAX; */
     mark_live(h, u, size);
+    //@ assert counted: \at(ra_counted(h), Pre) ==> \forall integer k; 0 <= k <= 4 ==> ra_gap(h, k) == 0;
+    //@ assert counted: \at(ra_counted(h), Pre) ==> ra_counted(h);
     return ptr_of(h, u);
 }
 
@@ -1315,7 +1511,11 @@ void ra_heap_free(ra_heap *h, void *ptr)
     uint32_t u = validate(h, ptr, "free");
     if (u == NONE)
         return;
+    //@ assert counted: \at(ra_counted(h), Pre) ==> ra_counted(h);
     unmark_live(h, u);
+    /* counted: the gaps are minus u's terms, none of them free ones: release's guard holds */
+    //@ assert counted: ra_cnt(h, 0, u) == 0 && ra_cnt(h, 1, u) == 0;
+    //@ assert counted: \at(ra_counted(h), Pre) ==> ra_free_counted(h);
     release(h, u);
 }
 
@@ -1478,13 +1678,22 @@ void *ra_heap_realloc(ra_heap *h, void *ptr, size_t size)
     uint32_t u = validate(h, ptr, "realloc");
     if (u == NONE) {
         errno = EINVAL;
+        //@ assert counted: \at(ra_counted(h), Pre) ==> ra_counted(h);
         return NULL;
     }
     /* (hint: ptr names exactly one unit, so the contract's "every live u at ptr" is u) */
     //@ assert unique: \forall integer w; ra_unit_ptr(h, ptr, w) ==> w == u;
+    //@ assert counted: \at(ra_counted(h), Pre) ==> ra_counted(h);
     if (size == 0) { /* glibc: realloc(p, 0) frees p and returns NULL */
         unmark_live(h, u);
+        /* counted: as in free */
+        //@ assert counted: ra_cnt(h, 0, u) == 0 && ra_cnt(h, 1, u) == 0;
+        //@ assert counted: \at(ra_counted(h), Pre) ==> ra_free_counted(h);
+        //@ ghost Freed: ;
         release(h, u);
+        /*@ assert counted: \at(ra_counted(h), Pre) ==> \forall integer k; 0 <= k <= 4 ==>
+              ra_gap(h, k) == \at(ra_gap(h, k), Freed) + \at(ra_cnt(h, k, u), Freed); */
+        //@ assert counted: \at(ra_counted(h), Pre) ==> ra_counted(h);
         return NULL;
     }
     size_t units = units_for(size);
@@ -1493,10 +1702,43 @@ void *ra_heap_realloc(ra_heap *h, void *ptr, size_t size)
     //@ assert slack: 0 <= h->meta[u].next <= h->meta[u].size * 16;
     size_t old_req = req_of(h, u);
     uint32_t old_units = h->meta[u].size;
+    /* counted: the free counters equal their sums, which are at most the units and cover u's
+     * right neighbour if it is free: resize_in_place's guard */
+    //@ assert tiling: ra_end(h, u) <= h->units;
+    //@ assert counted: ra_tiling(h) && ra_live(h, u);
+    //@ assert counted: ra_sum(h, 0, h->units) <= h->units && ra_sum(h, 1, h->units) <= h->units;
+    /*@ assert counted: ra_free(h, ra_end(h, u)) ==>
+          ra_cnt(h, 0, ra_end(h, u)) == h->meta[ra_end(h, u)].size &&
+          ra_cnt(h, 1, ra_end(h, u)) == 1 &&
+          ra_cnt(h, 0, ra_end(h, u)) <= ra_sum(h, 0, h->units) &&
+          ra_cnt(h, 1, ra_end(h, u)) <= ra_sum(h, 1, h->units); */
+    //@ assert counted: \at(ra_counted(h), Pre) ==> ra_resize_guard(h, u);
+    //@ ghost Resize: ;
     if (resize_in_place(h, u, (uint32_t)units)) {
         uint32_t new_units = h->meta[u].size;
+        /*@ assert counted: \at(ra_counted(h), Pre) ==> \forall integer k; 0 <= k <= 4 ==>
+              ra_gap(h, k) == \at(ra_cnt(h, k, u), Resize) - ra_cnt(h, k, u); */
         set_request(h, u, size);
+        /* counted: the gaps are u's old terms less its new ones (live units, used bytes); the
+         * live counters still hold the old ones, which the new terms' sums exceed by exactly
+         * the change: account_resize's guard */
+        /*@ assert counted: \at(ra_counted(h), Pre) ==> \forall integer k; 0 <= k <= 4 ==>
+              ra_gap(h, k) == \at(ra_cnt(h, k, u), Resize) - ra_cnt(h, k, u); */
+        /*@ assert counted: \at(ra_cnt(h, 2, u), Resize) == old_units &&
+              \at(ra_cnt(h, 4, u), Resize) == old_req && ra_cnt(h, 2, u) == new_units &&
+              ra_cnt(h, 4, u) == size && ra_cnt(h, 0, u) == 0 && ra_cnt(h, 1, u) == 0 &&
+              ra_cnt(h, 3, u) == 1 && \at(ra_cnt(h, 3, u), Resize) == 1 &&
+              \at(ra_cnt(h, 0, u), Resize) == 0 && \at(ra_cnt(h, 1, u), Resize) == 0; */
+        //@ assert counted: ra_tiling(h) && ra_slack(h, 0xffffffff) && 0 <= u < h->units;
+        /*@ assert counted: ra_cnt(h, 2, u) <= ra_sum(h, 2, h->units) <= h->units &&
+              ra_cnt(h, 4, u) <= ra_sum(h, 4, h->units) <= 16 * h->units; */
+        /*@ assert counted: \at(ra_counted(h), Pre) ==>
+              ra_gap(h, 2) == old_units - new_units && ra_gap(h, 4) == old_req - size; */
+        /*@ assert counted: \at(ra_counted(h), Pre) ==>
+              h->live_units == ra_sum(h, 2, h->units) + old_units - new_units &&
+              h->used_bytes == ra_sum(h, 4, h->units) + old_req - size; */
         account_resize(h, old_units, new_units, old_req, size);
+        //@ assert counted: \at(ra_counted(h), Pre) ==> ra_counted(h);
         POISON(ptr, (size_t)(old_units > new_units ? old_units : new_units) * UNIT);
         UNPOISON(ptr, size);
         return ptr;
@@ -1505,6 +1747,9 @@ void *ra_heap_realloc(ra_heap *h, void *ptr, size_t size)
     //@ assert same: h->units == \at(h->units, Pre) && h->meta == \at(h->meta, Pre) && h->base == \at(h->base, Pre);
     /* the old block's usable size, read while its record is as at entry (malloc keeps its size,
      * so the copy below stays inside it) */
+    /*@ assert counted: \at(ra_counted(h), Pre) ==> \forall integer k; 0 <= k <= 4 ==>
+          ra_gap(h, k) == 0; */
+    //@ assert counted: \at(ra_counted(h), Pre) ==> ra_counted(h);
     size_t keep = ra_heap_usable_size(h, ptr);
     //@ assert keep: old_req <= keep <= old_units * 16;
     void *q = ra_heap_malloc(h, size);
@@ -1526,9 +1771,23 @@ void *ra_heap_realloc(ra_heap *h, void *ptr, size_t size)
     /*@ assert keeps: \forall integer i; 0 <= i < size && i < old_req ==>
           ((char *)q)[i] == \at(((char *)ptr)[i], Pre); */
     //@ assert same: h->units == \at(h->units, Pre) && h->meta == \at(h->meta, Pre) && h->base == \at(h->base, Pre);
+    //@ assert counted: \at(ra_counted(h), Pre) ==> ra_counted(h);
     unmark_live(h, u);
+    /* counted: as in free */
+    /*@ assert counted: \at(ra_counted(h), Pre) ==>
+          \forall integer k; 0 <= k <= 4 ==> ra_gap(h, k) == -ra_cnt(h, k, u); */
+    //@ assert counted: ra_cnt(h, 0, u) == 0 && ra_cnt(h, 1, u) == 0;
+    //@ assert counted: \at(ra_counted(h), Pre) ==> ra_free_counted(h);
+    //@ ghost Release: ;
     release(h, u);
+    /*@ assert counted: \at(ra_counted(h), Pre) ==> \forall integer k; 0 <= k <= 4 ==>
+          ra_gap(h, k) == \at(ra_gap(h, k), Release) + \at(ra_cnt(h, k, u), Release); */
+    //@ assert counted: \at(ra_counted(h), Pre) ==> \forall integer k; 0 <= k <= 4 ==> ra_gap(h, k) == 0;
+    //@ assert counted: \at(ra_counted(h), Pre) ==> ra_counted(h);
+    //@ ghost Moved: ;
     bump(h, &h->realloc_moved);
+    //@ assert counted: \forall integer k; 0 <= k <= 4 ==> ra_gap(h, k) == \at(ra_gap(h, k), Moved);
+    //@ assert counted: \at(ra_counted(h), Pre) ==> ra_counted(h);
     return q;
 }
 

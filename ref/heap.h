@@ -148,7 +148,10 @@ typedef struct ra_heap {
 
 /* ACSL contracts: proved by Frama-C WP (make prove; proofs/README-heap.md lists what is proved,
  * what is assumed and what is only checked at run time). ra_heap_ok(h) is the well-formedness
- * predicate of spec/heap_ok.acsl; every function on an initialised heap requires and ensures it. */
+ * predicate of spec/heap_ok.acsl; every function on an initialised heap requires and ensures it.
+ * ra_counted(h) (spec/heap_counts.acsl: every statistics counter equals its sum over the blocks)
+ * is established by init and reset and kept by every function that changes the heap: the
+ * clauses labelled `counted`. */
 
 /* Bytes of metadata needed to describe `units` units (units < SIZE_MAX / 16). */
 /*@ requires units < 0x0fffffffffffffff;
@@ -189,6 +192,7 @@ size_t ra_heap_meta_bytes(size_t units);
       assigns *h, ((char *)arena)[0 .. bytes - 1];
       ensures \result == RA_OK;
       ensures ra_heap_ok(h);
+      ensures counted: ra_counted(h);
       ensures h->units == h->capacity;
       ensures h->units == ((bytes - 16) / 32 <= 0x7fffffff ? (bytes - 16) / 32 : 0x7fffffff);
       ensures (char *)h->meta == (char *)arena && h->base == (char *)arena + (h->units + 1) * 16;
@@ -239,6 +243,7 @@ ra_status ra_heap_init(ra_heap *h, void *arena, size_t bytes);
       assigns *h, meta[0 .. bytes / 16].size, meta[0 .. bytes / 16].prev,
               meta[0 .. bytes / 16].next, meta[0 .. bytes / 16].back;
       ensures \result == RA_OK && ra_heap_ok(h);
+      ensures counted: ra_counted(h);
       ensures h->units == bytes / 16 && h->capacity == capacity;
       ensures h->base == (char *)arena && h->meta == meta;
       ensures ra_free(h, 0) && h->meta[0].size == h->units;
@@ -251,6 +256,7 @@ ra_status ra_heap_init_split(ra_heap *h, ra_heap_unit *meta, size_t capacity, bo
  * multiple of 16 gives RA_EINVAL_ARG, room beyond the capacity RA_ETOOLARGE; both change nothing. */
 /*@ requires h == \null || ra_heap_ok(h);
     ensures h != \null ==> ra_heap_ok(h);
+    ensures counted: h != \null && \old(ra_counted(h)) ==> ra_counted(h);
     behavior null_heap:
       assumes h == \null;
       assigns \nothing;
@@ -284,7 +290,8 @@ ra_status ra_heap_extend(ra_heap *h, size_t bytes);
             h->meta[0 .. h->units].next, h->meta[0 .. h->units].back, h->l, h->free_units,
             h->free_blocks, h->live_units, h->live_blocks, h->used_bytes, h->peak_used_bytes,
             h->failed_requests, h->realloc_in_place, h->realloc_moved, h->invalid_frees;
-    ensures ra_heap_ok(h) && ra_free(h, 0) && h->meta[0].size == h->units; */
+    ensures ra_heap_ok(h) && ra_free(h, 0) && h->meta[0].size == h->units;
+    ensures counted: ra_counted(h); */
 void ra_heap_reset(ra_heap *h);
 
 /*@ requires ra_heap_ok(h);
@@ -293,6 +300,7 @@ void ra_heap_reset(ra_heap *h);
             h->free_blocks, h->live_units, h->live_blocks, h->used_bytes, h->peak_used_bytes,
             h->failed_requests, errno;
     ensures ra_heap_ok(h);
+    ensures counted: \old(ra_counted(h)) ==> ra_counted(h);
     ensures \result == \null || \exists integer u; ra_live(h, u) &&
         ra_unit_ptr(h, \result, u) &&
       h->meta[u].size * 16 >= size && \at(ra_free(h, u), Pre);
@@ -315,6 +323,7 @@ void *ra_heap_malloc(ra_heap *h, size_t size);
             h->free_blocks, h->live_units, h->live_blocks, h->used_bytes, h->peak_used_bytes,
             h->invalid_frees;
     ensures ra_heap_ok(h);
+    ensures counted: \old(ra_counted(h)) ==> ra_counted(h);
     behavior null:
       assumes ptr == \null;
       assigns \nothing;
@@ -342,6 +351,7 @@ void ra_heap_free(ra_heap *h, void *ptr);
             h->failed_requests, h->realloc_in_place, h->realloc_moved, h->invalid_frees,
             h->base[0 .. h->units * 16 - 1], errno;
     ensures ra_heap_ok(h);
+    ensures counted: \old(ra_counted(h)) ==> ra_counted(h);
     behavior null:
       assumes ptr == \null;
       ensures \result == \null || \exists integer u; ra_live(h, u) &&
@@ -383,6 +393,7 @@ void *ra_heap_realloc(ra_heap *h, void *ptr, size_t size);
             h->free_blocks, h->live_units, h->live_blocks, h->used_bytes, h->peak_used_bytes,
             h->failed_requests, h->base[0 .. h->units * 16 - 1], errno;
     ensures ra_heap_ok(h);
+    ensures counted: \old(ra_counted(h)) ==> ra_counted(h);
     ensures \result == \null || \exists integer u; ra_live(h, u) &&
         ra_unit_ptr(h, \result, u) &&
       h->meta[u].size * 16 >= count * size && \at(ra_free(h, u), Pre);
@@ -399,6 +410,7 @@ void *ra_heap_calloc(ra_heap *h, size_t count, size_t size);
             h->free_blocks, h->live_units, h->live_blocks, h->used_bytes, h->peak_used_bytes,
             h->failed_requests, errno;
     ensures ra_heap_ok(h);
+    ensures counted: \old(ra_counted(h)) ==> ra_counted(h);
     behavior bad_alignment:
       assumes alignment == 0 || (alignment & (alignment - 1)) != 0;
       ensures \result == \null && errno == EINVAL;
@@ -478,7 +490,8 @@ const char *ra_status_str(ra_status s);
 /* Replace the bad-pointer handler (NULL restores the default: print and abort). */
 /*@ requires ra_heap_ok(h);
     assigns h->on_error, h->on_error_ctx;
-    ensures ra_heap_ok(h) && h->on_error == fn && h->on_error_ctx == ctx; */
+    ensures ra_heap_ok(h) && h->on_error == fn && h->on_error_ctx == ctx;
+    ensures counted: \old(ra_counted(h)) ==> ra_counted(h); */
 void ra_heap_set_error_handler(ra_heap *h, ra_heap_error_fn fn, void *ctx);
 
 /* Size-class rounding used by the fit guarantee: the smallest unit count >= units whose class
