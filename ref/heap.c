@@ -314,7 +314,8 @@ static inline uint64_t without_bit(uint64_t x, unsigned k)
                         &h->used_bytes);
     assigns *c;
     ensures ra_heap_ok(h) && *c == (\old(*c) < SIZE_MAX ? \old(*c) + 1 : SIZE_MAX);
-    ensures counted: \forall integer k; 0 <= k <= 4 ==> ra_gap(h, k) == \old(ra_gap(h, k)); */
+    ensures counted: RA_COUNTED(
+      \forall integer k; 0 <= k <= 4 ==> ra_gap(h, k) == \old(ra_gap(h, k))); */
 static inline void bump(ra_heap *h, size_t *c)
 {
     (void)h; /* read by the contract only */
@@ -358,10 +359,11 @@ static inline bool is_free(const ra_heap *h, uint32_t u)
     ensures shape: ra_same_shape{Old, Here}(h);
     ensures live_kept: ra_live_kept{Old, Here}(h, u);
     ensures state_kept: ra_state_kept{Old, Here}(h, u);
-    ensures counted: \old(h->free_units) + h->meta[u].size <= SIZE_MAX &&
+    ensures counted: RA_COUNTED(\old(h->free_units) + h->meta[u].size <= SIZE_MAX &&
       \old(h->free_blocks) + 1 <= SIZE_MAX ==>
-      \forall integer k; 0 <= k <= 4 ==> ra_gap(h, k) == \old(ra_gap(h, k)) + \old(ra_cnt(h, k, u));
-    ensures counted: \forall integer k, i; i != u ==> ra_cnt(h, k, i) == \old(ra_cnt(h, k, i)); */
+      \forall integer k; 0 <= k <= 4 ==> ra_gap(h, k) == \old(ra_gap(h, k)) + \old(ra_cnt(h, k, u)));
+    ensures counted: RA_COUNTED(
+      \forall integer k, i; i != u ==> ra_cnt(h, k, i) == \old(ra_cnt(h, k, i))); */
 static inline void list_insert(ra_heap *h, uint32_t u) /*@ ghost (uint32_t x, uint32_t z) */
 {
     unsigned fl, sl;
@@ -391,9 +393,10 @@ static inline void list_insert(ra_heap *h, uint32_t u) /*@ ghost (uint32_t x, ui
     //@ assert post_merged: ra_merged(h, x, 0xffffffff);
     //@ assert post_bitmaps: ra_bitmaps(h);
     /* counted: only u changes state (to free, its terms as a free block); the old head stays free */
-    //@ assert counted: \forall integer k, i; i != u ==> ra_cnt(h, k, i) == \at(ra_cnt(h, k, i), Pre);
-    /*@ assert counted: \forall integer k; ra_sum(h, k, h->units) ==
-          \at(ra_sum(h, k, h->units), Pre) + ra_cnt(h, k, u) - \at(ra_cnt(h, k, u), Pre); */
+    /*@ assert counted: RA_COUNTED(
+          \forall integer k, i; i != u ==> ra_cnt(h, k, i) == \at(ra_cnt(h, k, i), Pre)); */
+    /*@ assert counted: RA_COUNTED(\forall integer k; ra_sum(h, k, h->units) ==
+          \at(ra_sum(h, k, h->units), Pre) + ra_cnt(h, k, u) - \at(ra_cnt(h, k, u), Pre)); */
 }
 
 /* Take free block u out of its list. Its own record is unchanged (its links become stale). */
@@ -416,10 +419,12 @@ static inline void list_insert(ra_heap *h, uint32_t u) /*@ ghost (uint32_t x, ui
     ensures shape: ra_same_shape{Old, Here}(h);
     ensures live_kept: ra_live_kept{Old, Here}(h, u);
     ensures state_kept: ra_state_kept{Old, Here}(h, 0xffffffff);
-    ensures counted: \old(h->free_units) >= h->meta[u].size && \old(h->free_blocks) >= 1 ==>
-      \forall integer k; 0 <= k <= 4 ==> ra_gap(h, k) == \old(ra_gap(h, k)) - ra_cnt(h, k, u);
-    ensures counted: h->free_units <= \old(h->free_units) && h->free_blocks <= \old(h->free_blocks);
-    ensures counted: \forall integer k, i; ra_cnt(h, k, i) == \old(ra_cnt(h, k, i)); */
+    ensures counted: RA_COUNTED(
+      \old(h->free_units) >= h->meta[u].size && \old(h->free_blocks) >= 1 ==>
+      \forall integer k; 0 <= k <= 4 ==> ra_gap(h, k) == \old(ra_gap(h, k)) - ra_cnt(h, k, u));
+    ensures counted: RA_COUNTED(
+      h->free_units <= \old(h->free_units) && h->free_blocks <= \old(h->free_blocks));
+    ensures counted: RA_COUNTED(\forall integer k, i; ra_cnt(h, k, i) == \old(ra_cnt(h, k, i))); */
 static inline void list_remove(ra_heap *h, uint32_t u)
 {
     unsigned fl, sl;
@@ -461,8 +466,10 @@ static inline void list_remove(ra_heap *h, uint32_t u)
     //@ assert post_merged: ra_merged(h, u, 0xffffffff);
     //@ assert post_bitmaps: ra_bitmaps(h);
     /* counted: no record changes state (the links are not counted), so every sum is kept */
-    //@ assert counted: \forall integer k, i; ra_cnt(h, k, i) == \at(ra_cnt(h, k, i), Pre);
-    //@ assert counted: \forall integer k; ra_sum(h, k, h->units) == \at(ra_sum(h, k, h->units), Pre);
+    /*@ assert counted: RA_COUNTED(
+          \forall integer k, i; ra_cnt(h, k, i) == \at(ra_cnt(h, k, i), Pre)); */
+    /*@ assert counted: RA_COUNTED(
+          \forall integer k; ra_sum(h, k, h->units) == \at(ra_sum(h, k, h->units), Pre)); */
 }
 
 /* First free block of at least class_round(units) units, or NONE. Two bitmap scans. */
@@ -520,9 +527,9 @@ static inline uint32_t find_fit(const ra_heap *h, size_t units)
     ensures live_kept: ra_live_data_kept{Old, Here}(h, u, u);
     ensures state_kept: ra_state_kept{Old, Here}(h, \result);
     // (the counters are not touched: each gap moves by what u and the rest add to its sum)
-    ensures counted: \forall integer k; 0 <= k <= 4 ==>
+    ensures counted: RA_COUNTED(\forall integer k; 0 <= k <= 4 ==>
       ra_gap(h, k) == \old(ra_gap(h, k)) + \old(ra_cnt(h, k, u)) - ra_cnt(h, k, u) -
-                      ra_cnt(h, k, \result); */
+                      ra_cnt(h, k, \result)); */
 static inline uint32_t split(ra_heap *h, uint32_t u, uint32_t units)
 {
     uint32_t size = h->meta[u].size;
@@ -549,12 +556,13 @@ static inline uint32_t split(ra_heap *h, uint32_t u, uint32_t units)
     //@ assert post_merged: ra_merged(h, u, rest);
     //@ assert post_slack: ra_slack(h, u) && (\at(h->meta[u].back, Pre) != -2 ==> ra_slack(h, rest));
     /* counted: only u and rest (interior before: it added nothing) change what they add */
-    /*@ assert counted: \forall integer k, i; 0 <= i < h->units && i != u && i != rest ==>
-          ra_cnt(h, k, i) == \at(ra_cnt(h, k, i), Pre); */
-    //@ assert counted: \forall integer k; \at(ra_cnt(h, k, u + units), Pre) == 0;
-    /*@ assert counted: \forall integer k; ra_sum(h, k, h->units) ==
+    /*@ assert counted: RA_COUNTED(
+          \forall integer k, i; 0 <= i < h->units && i != u && i != rest ==>
+          ra_cnt(h, k, i) == \at(ra_cnt(h, k, i), Pre)); */
+    //@ assert counted: RA_COUNTED(\forall integer k; \at(ra_cnt(h, k, u + units), Pre) == 0);
+    /*@ assert counted: RA_COUNTED(\forall integer k; ra_sum(h, k, h->units) ==
           \at(ra_sum(h, k, h->units), Pre) + ra_cnt(h, k, u) - \at(ra_cnt(h, k, u), Pre) +
-          ra_cnt(h, k, rest); */
+          ra_cnt(h, k, rest)); */
     return rest;
 }
 
@@ -581,9 +589,9 @@ static inline uint32_t split(ra_heap *h, uint32_t u, uint32_t units)
                     h->meta[u].back == \old(h->meta[u].back);
     ensures live_kept: ra_live_data_kept{Old, Here}(h, u, v);
     // (the counters are not touched: each gap moves by what u and v added and u adds now)
-    ensures counted: \forall integer k; 0 <= k <= 4 ==>
+    ensures counted: RA_COUNTED(\forall integer k; 0 <= k <= 4 ==>
       ra_gap(h, k) == \old(ra_gap(h, k)) + \old(ra_cnt(h, k, u)) + \old(ra_cnt(h, k, v)) -
-                      ra_cnt(h, k, u); */
+                      ra_cnt(h, k, u)); */
 static inline void absorb_next(ra_heap *h, uint32_t u, uint32_t v) /*@ ghost (uint32_t x, uint32_t y) */
 {
     uint32_t vsize = h->meta[v].size;
@@ -611,12 +619,12 @@ static inline void absorb_next(ra_heap *h, uint32_t u, uint32_t v) /*@ ghost (ui
     //@ assert post_merged: ra_merged(h, ra_unexclude(x, v), ra_unexclude(y, v));
     //@ assert post_slack: ra_slack(h, ra_unexclude(x, v));
     /* counted: only u and v (interior now: it adds nothing) change what they add */
-    /*@ assert counted: \forall integer k, i; 0 <= i < h->units && i != u && i != v ==>
-          ra_cnt(h, k, i) == \at(ra_cnt(h, k, i), Pre); */
-    //@ assert counted: \forall integer k; ra_cnt(h, k, v) == 0;
-    /*@ assert counted: \forall integer k; ra_sum(h, k, h->units) ==
+    /*@ assert counted: RA_COUNTED(\forall integer k, i; 0 <= i < h->units && i != u && i != v ==>
+          ra_cnt(h, k, i) == \at(ra_cnt(h, k, i), Pre)); */
+    //@ assert counted: RA_COUNTED(\forall integer k; ra_cnt(h, k, v) == 0);
+    /*@ assert counted: RA_COUNTED(\forall integer k; ra_sum(h, k, h->units) ==
           \at(ra_sum(h, k, h->units), Pre) + ra_cnt(h, k, u) - \at(ra_cnt(h, k, u), Pre) +
-          ra_cnt(h, k, v) - \at(ra_cnt(h, k, v), Pre); */
+          ra_cnt(h, k, v) - \at(ra_cnt(h, k, v), Pre)); */
 }
 
 /* The address of unit u; u == units (the end of the arena) too, for extend. */
@@ -636,9 +644,9 @@ static inline char *ptr_of(const ra_heap *h, uint32_t u)
     assigns h->meta[u].back, h->meta[u].next, h->live_units, h->live_blocks, h->used_bytes,
             h->peak_used_bytes;
     ensures ra_heap_ok(h) && ra_live(h, u);
-    ensures counted: \old(h->live_units) + h->meta[u].size <= SIZE_MAX &&
+    ensures counted: RA_COUNTED(\old(h->live_units) + h->meta[u].size <= SIZE_MAX &&
       \old(h->live_blocks) + 1 <= SIZE_MAX && \old(h->used_bytes) + req <= SIZE_MAX ==>
-      \forall integer k; 0 <= k <= 4 ==> ra_gap(h, k) == \old(ra_gap(h, k)) + \old(ra_cnt(h, k, u)); */
+      \forall integer k; 0 <= k <= 4 ==> ra_gap(h, k) == \old(ra_gap(h, k)) + \old(ra_cnt(h, k, u))); */
 static inline void mark_live(ra_heap *h, uint32_t u, size_t req)
 {
     size_t bytes = (size_t)h->meta[u].size * UNIT;
@@ -663,9 +671,10 @@ static inline void mark_live(ra_heap *h, uint32_t u, size_t req)
     //@ assert bitmaps: \forall integer f; 0 <= f < 28 ==> (ra_bit(h->l.fl_bitmap, f) <==> h->l.sl_bitmap[f] != 0);
     //@ assert bitmaps: \forall integer k; 28 <= k < 64 ==> !ra_bit(h->l.fl_bitmap, k);
     //@ assert bitmaps: ra_bitmaps(h);
-    //@ assert counted: \forall integer k, i; i != u ==> ra_cnt(h, k, i) == \at(ra_cnt(h, k, i), Pre);
-    /*@ assert counted: \forall integer k; ra_sum(h, k, h->units) ==
-          \at(ra_sum(h, k, h->units), Pre) + ra_cnt(h, k, u) - \at(ra_cnt(h, k, u), Pre); */
+    /*@ assert counted: RA_COUNTED(
+          \forall integer k, i; i != u ==> ra_cnt(h, k, i) == \at(ra_cnt(h, k, i), Pre)); */
+    /*@ assert counted: RA_COUNTED(\forall integer k; ra_sum(h, k, h->units) ==
+          \at(ra_sum(h, k, h->units), Pre) + ra_cnt(h, k, u) - \at(ra_cnt(h, k, u), Pre)); */
     UNPOISON(ptr_of(h, u), req);
     MSAN_FRESH(ptr_of(h, u), req);
 }
@@ -683,28 +692,31 @@ static inline size_t req_of(const ra_heap *h, uint32_t u)
 /*@ requires ra_heap_ok(h) && ra_live(h, u);
     assigns h->live_units, h->live_blocks, h->used_bytes;
     ensures ra_heap_ok(h) && ra_live(h, u);
-    ensures counted: \old(h->live_units) >= h->meta[u].size && \old(h->live_blocks) >= 1 &&
+    ensures counted: RA_COUNTED(
+      \old(h->live_units) >= h->meta[u].size && \old(h->live_blocks) >= 1 &&
       \old(h->used_bytes) >= h->meta[u].size * 16 - h->meta[u].next ==>
-      \forall integer k; 0 <= k <= 4 ==> ra_gap(h, k) == \old(ra_gap(h, k)) - ra_cnt(h, k, u);
+      \forall integer k; 0 <= k <= 4 ==> ra_gap(h, k) == \old(ra_gap(h, k)) - ra_cnt(h, k, u));
     // (on a counted heap the live counters cover u, so the gaps become minus u's terms)
-    ensures counted: \old(ra_counted(h)) ==>
-      \forall integer k; 0 <= k <= 4 ==> ra_gap(h, k) == -ra_cnt(h, k, u); */
+    ensures counted: RA_COUNTED(\old(ra_counted(h)) ==>
+      \forall integer k; 0 <= k <= 4 ==> ra_gap(h, k) == -ra_cnt(h, k, u)); */
 static inline void unmark_live(ra_heap *h, uint32_t u)
 {
     /* req_of needs the recorded slack to fit the block: the slack component of the invariant. */
     //@ assert slack: 0 <= h->meta[u].next <= h->meta[u].size * 16;
     /* counted: u is one term of the live sums, so counters equal to them cover it */
-    //@ assert counted: ra_cnt(h, 2, u) == h->meta[u].size && ra_cnt(h, 3, u) == 1;
-    //@ assert counted: ra_cnt(h, 4, u) == h->meta[u].size * 16 - h->meta[u].next;
-    /*@ assert counted: ra_cnt(h, 2, u) <= ra_sum(h, 2, h->units) &&
-          ra_cnt(h, 3, u) <= ra_sum(h, 3, h->units) && ra_cnt(h, 4, u) <= ra_sum(h, 4, h->units); */
-    /*@ assert counted: ra_counted(h) ==> h->live_units >= h->meta[u].size &&
-          h->live_blocks >= 1 && h->used_bytes >= h->meta[u].size * 16 - h->meta[u].next; */
+    //@ assert counted: RA_COUNTED(ra_cnt(h, 2, u) == h->meta[u].size && ra_cnt(h, 3, u) == 1);
+    //@ assert counted: RA_COUNTED(ra_cnt(h, 4, u) == h->meta[u].size * 16 - h->meta[u].next);
+    /*@ assert counted: RA_COUNTED(ra_cnt(h, 2, u) <= ra_sum(h, 2, h->units) &&
+          ra_cnt(h, 3, u) <= ra_sum(h, 3, h->units) && ra_cnt(h, 4, u) <= ra_sum(h, 4, h->units)); */
+    /*@ assert counted: RA_COUNTED(ra_counted(h) ==> h->live_units >= h->meta[u].size &&
+          h->live_blocks >= 1 && h->used_bytes >= h->meta[u].size * 16 - h->meta[u].next); */
     h->live_units = sat_sub(h->live_units, h->meta[u].size);
     h->live_blocks = sat_sub(h->live_blocks, 1);
     h->used_bytes = sat_sub(h->used_bytes, req_of(h, u));
-    //@ assert counted: \forall integer k, i; ra_cnt(h, k, i) == \at(ra_cnt(h, k, i), Pre);
-    //@ assert counted: \forall integer k; ra_sum(h, k, h->units) == \at(ra_sum(h, k, h->units), Pre);
+    /*@ assert counted: RA_COUNTED(
+          \forall integer k, i; ra_cnt(h, k, i) == \at(ra_cnt(h, k, i), Pre)); */
+    /*@ assert counted: RA_COUNTED(
+          \forall integer k; ra_sum(h, k, h->units) == \at(ra_sum(h, k, h->units), Pre)); */
     /* The counters share WP's memory variable with the bitmaps (see mark_live). */
     //@ assert frame_bits: ra_bitmaps_kept{Pre, Here}(h);
     //@ assert bitmaps: \forall integer f; 0 <= f < 28 ==> ra_sl_word(h, f);
@@ -729,8 +741,8 @@ static inline void unmark_live(ra_heap *h, uint32_t u)
     // (the free counters are updated as the blocks move in and out of the lists, the live ones
     // are the caller's). Guarded by: the free counters equal their sums, so that no removal
     // from a list runs them out and the insertion cannot saturate them.
-    ensures counted: \old(ra_free_counted(h)) ==> \forall integer k; 0 <= k <= 4 ==>
-      ra_gap(h, k) == \old(ra_gap(h, k)) + \old(ra_cnt(h, k, u)); */
+    ensures counted: RA_COUNTED(\old(ra_free_counted(h)) ==> \forall integer k; 0 <= k <= 4 ==>
+      ra_gap(h, k) == \old(ra_gap(h, k)) + \old(ra_cnt(h, k, u))); */
 static inline void release(ra_heap *h, uint32_t u)
 {
     //@ ghost uint32_t z = NONE;
@@ -745,24 +757,27 @@ static inline void release(ra_heap *h, uint32_t u)
         //@ assert tiling: w < h->units ==> ra_start(h, w);
         //@ assert merged: w < h->units ==> !ra_free(h, w);
         /* counted: v is one term of the free sums, so free counters equal to them cover it */
-        //@ assert counted: v < h->units && ra_cnt(h, 0, v) == h->meta[v].size && ra_cnt(h, 1, v) == 1;
-        /*@ assert counted: ra_cnt(h, 0, v) <= ra_sum(h, 0, h->units) &&
-              ra_cnt(h, 1, v) <= ra_sum(h, 1, h->units); */
-        /*@ assert counted: \at(ra_free_counted(h), Pre) ==>
-              h->free_units >= h->meta[v].size && h->free_blocks >= 1; */
+        /*@ assert counted: RA_COUNTED(
+              v < h->units && ra_cnt(h, 0, v) == h->meta[v].size && ra_cnt(h, 1, v) == 1); */
+        /*@ assert counted: RA_COUNTED(ra_cnt(h, 0, v) <= ra_sum(h, 0, h->units) &&
+              ra_cnt(h, 1, v) <= ra_sum(h, 1, h->units)); */
+        /*@ assert counted: RA_COUNTED(\at(ra_free_counted(h), Pre) ==>
+              h->free_units >= h->meta[v].size && h->free_blocks >= 1); */
         list_remove(h, v);
         /*@ assert kept: \forall integer w; \at(ra_live(h, w), Pre) && w != u0 ==> ra_live(h, w) &&
               h->meta[w].size == \at(h->meta[w].size, Pre); */
         //@ assert w < h->units ==> ra_live(h, w);
-        /*@ assert counted: \at(ra_free_counted(h), Pre) ==> \forall integer k; 0 <= k <= 4 ==>
+        /*@ assert counted: RA_COUNTED(
+              \at(ra_free_counted(h), Pre) ==> \forall integer k; 0 <= k <= 4 ==>
               ra_gap(h, k) == \at(ra_gap(h, k), Pre) - ra_cnt(h, k, v) &&
-              ra_cnt(h, k, u) == \at(ra_cnt(h, k, u), Pre); */
+              ra_cnt(h, k, u) == \at(ra_cnt(h, k, u), Pre)); */
         absorb_next(h, u, v) /*@ ghost (v, NONE) */;
         /*@ assert kept: \forall integer w; \at(ra_live(h, w), Pre) && w != u0 ==> ra_live(h, w) &&
               h->meta[w].size == \at(h->meta[w].size, Pre); */
         //@ assert ra_end(h, u) == w && w <= h->units && (w < h->units ==> ra_live(h, w));
-        /*@ assert counted: \at(ra_free_counted(h), Pre) ==> \forall integer k; 0 <= k <= 4 ==>
-              ra_gap(h, k) == \at(ra_gap(h, k), Pre) + \at(ra_cnt(h, k, u), Pre) - ra_cnt(h, k, u); */
+        /*@ assert counted: RA_COUNTED(
+              \at(ra_free_counted(h), Pre) ==> \forall integer k; 0 <= k <= 4 ==>
+              ra_gap(h, k) == \at(ra_gap(h, k), Pre) + \at(ra_cnt(h, k, u), Pre) - ra_cnt(h, k, u)); */
     } else {
         //@ assert tiling: ra_end(h, u) < h->units ==> ra_start(h, ra_end(h, u));
     }
@@ -771,9 +786,10 @@ static inline void release(ra_heap *h, uint32_t u)
           h->meta[w].size == \at(h->meta[w].size, Pre); */
     /* counted: u is live again (or still), so it adds nothing to the free sums, and the free
      * counters equal their sums again */
-    /*@ assert counted: \at(ra_free_counted(h), Pre) ==> \forall integer k; 0 <= k <= 4 ==>
-          ra_gap(h, k) == \at(ra_gap(h, k), Pre) + \at(ra_cnt(h, k, u), Pre) - ra_cnt(h, k, u); */
-    //@ assert counted: \at(ra_free_counted(h), Pre) ==> ra_free_counted(h);
+    /*@ assert counted: RA_COUNTED(
+          \at(ra_free_counted(h), Pre) ==> \forall integer k; 0 <= k <= 4 ==>
+          ra_gap(h, k) == \at(ra_gap(h, k), Pre) + \at(ra_cnt(h, k, u), Pre) - ra_cnt(h, k, u)); */
+    //@ assert counted: RA_COUNTED(\at(ra_free_counted(h), Pre) ==> ra_free_counted(h));
     //@ assert right: ra_end(h, u) <= h->units && (ra_end(h, u) < h->units ==> ra_live(h, ra_end(h, u)));
     /*@ assert tiling: u == 0 ? h->meta[u].prev == 0xffffffff :
           h->meta[u].prev < u && ra_start(h, h->meta[u].prev) && ra_end(h, h->meta[u].prev) == u; */
@@ -791,20 +807,22 @@ static inline void release(ra_heap *h, uint32_t u)
         //@ assert live_e: e < h->units ==> ra_live(h, e);
         //@ assert q != p && e != p && e != u && (p != 0 ==> q != u);
         /* counted: as for v, p is one term of the free sums, which the free counters equal again */
-        //@ assert counted: ra_cnt(h, 0, p) == h->meta[p].size && ra_cnt(h, 1, p) == 1;
-        /*@ assert counted: ra_cnt(h, 0, p) <= ra_sum(h, 0, h->units) &&
-              ra_cnt(h, 1, p) <= ra_sum(h, 1, h->units); */
-        /*@ assert counted: \at(ra_free_counted(h), Pre) ==>
-              h->free_units >= h->meta[p].size && h->free_blocks >= 1; */
+        //@ assert counted: RA_COUNTED(ra_cnt(h, 0, p) == h->meta[p].size && ra_cnt(h, 1, p) == 1);
+        /*@ assert counted: RA_COUNTED(ra_cnt(h, 0, p) <= ra_sum(h, 0, h->units) &&
+              ra_cnt(h, 1, p) <= ra_sum(h, 1, h->units)); */
+        /*@ assert counted: RA_COUNTED(\at(ra_free_counted(h), Pre) ==>
+              h->free_units >= h->meta[p].size && h->free_blocks >= 1); */
         //@ ghost RemoveP: ;
         list_remove(h, p);
-        //@ assert counted: h->meta[p].size == \at(h->meta[p].size, RemoveP);
-        /*@ assert counted: \at(ra_free_counted(h), Pre) ==> \forall integer k; 0 <= k <= 4 ==>
+        //@ assert counted: RA_COUNTED(h->meta[p].size == \at(h->meta[p].size, RemoveP));
+        /*@ assert counted: RA_COUNTED(
+              \at(ra_free_counted(h), Pre) ==> \forall integer k; 0 <= k <= 4 ==>
               ra_gap(h, k) == \at(ra_gap(h, k), RemoveP) - ra_cnt(h, k, p) &&
-              ra_cnt(h, k, u) == \at(ra_cnt(h, k, u), RemoveP); */
-        /*@ assert counted: \at(ra_free_counted(h), Pre) ==> \forall integer k; 0 <= k <= 4 ==>
+              ra_cnt(h, k, u) == \at(ra_cnt(h, k, u), RemoveP)); */
+        /*@ assert counted: RA_COUNTED(
+              \at(ra_free_counted(h), Pre) ==> \forall integer k; 0 <= k <= 4 ==>
               ra_gap(h, k) == \at(ra_gap(h, k), Pre) + \at(ra_cnt(h, k, u), Pre) -
-                              ra_cnt(h, k, u) - ra_cnt(h, k, p); */
+                              ra_cnt(h, k, u) - ra_cnt(h, k, p)); */
         /*@ assert kept: \forall integer w; \at(ra_live(h, w), Pre) && w != u0 ==> ra_live(h, w) &&
               h->meta[w].size == \at(h->meta[w].size, Pre); */
         //@ assert live_q: p != 0 ==> ra_live(h, q);
@@ -815,8 +833,9 @@ static inline void release(ra_heap *h, uint32_t u)
         //@ assert live_q: p != 0 ==> ra_live(h, q);
         //@ assert live_e: e < h->units ==> ra_live(h, e);
         //@ assert h->meta[p].prev == q && ra_end(h, p) == e;
-        /*@ assert counted: \at(ra_free_counted(h), Pre) ==> \forall integer k; 0 <= k <= 4 ==>
-              ra_gap(h, k) == \at(ra_gap(h, k), Pre) + \at(ra_cnt(h, k, u), Pre) - ra_cnt(h, k, p); */
+        /*@ assert counted: RA_COUNTED(
+              \at(ra_free_counted(h), Pre) ==> \forall integer k; 0 <= k <= 4 ==>
+              ra_gap(h, k) == \at(ra_gap(h, k), Pre) + \at(ra_cnt(h, k, u), Pre) - ra_cnt(h, k, p)); */
         u = p;
         //@ ghost z = p;
     } else {
@@ -827,20 +846,23 @@ static inline void release(ra_heap *h, uint32_t u)
     }
     /* counted: the block to list adds at most its units to the free sums, which are at most the
      * arena's units, so the free counters cannot saturate */
-    /*@ assert counted: \at(ra_free_counted(h), Pre) ==> \forall integer k; 0 <= k <= 4 ==>
-          ra_gap(h, k) == \at(ra_gap(h, k), Pre) + \at(ra_cnt(h, k, u), Pre) - ra_cnt(h, k, u); */
-    //@ assert counted: \at(ra_live(h, u), Pre) && \at(ra_cnt(h, 0, u), Pre) == 0 && \at(ra_cnt(h, 1, u), Pre) == 0;
-    /*@ assert counted: \at(ra_free_counted(h), Pre) ==>
-          ra_gap(h, 0) == -ra_cnt(h, 0, u) && ra_gap(h, 1) == -ra_cnt(h, 1, u); */
-    /*@ assert counted: \at(ra_free_counted(h), Pre) ==>
+    /*@ assert counted: RA_COUNTED(
+          \at(ra_free_counted(h), Pre) ==> \forall integer k; 0 <= k <= 4 ==>
+          ra_gap(h, k) == \at(ra_gap(h, k), Pre) + \at(ra_cnt(h, k, u), Pre) - ra_cnt(h, k, u)); */
+    /*@ assert counted: RA_COUNTED(
+          \at(ra_live(h, u), Pre) && \at(ra_cnt(h, 0, u), Pre) == 0 && \at(ra_cnt(h, 1, u), Pre) == 0); */
+    /*@ assert counted: RA_COUNTED(\at(ra_free_counted(h), Pre) ==>
+          ra_gap(h, 0) == -ra_cnt(h, 0, u) && ra_gap(h, 1) == -ra_cnt(h, 1, u)); */
+    /*@ assert counted: RA_COUNTED(\at(ra_free_counted(h), Pre) ==>
           h->free_units + ra_cnt(h, 0, u) == ra_sum(h, 0, h->units) &&
-          h->free_blocks + ra_cnt(h, 1, u) == ra_sum(h, 1, h->units); */
-    //@ assert counted: 0 <= ra_cnt(h, 0, u) && 0 <= ra_cnt(h, 1, u);
-    //@ assert counted: ra_tiling(h);
-    //@ assert counted: ra_sum(h, 0, h->units) <= h->units && ra_sum(h, 1, h->units) <= h->units;
-    //@ assert counted: ra_end(h, u) <= h->units;
-    /*@ assert counted: \at(ra_free_counted(h), Pre) ==>
-          h->free_units + h->meta[u].size <= SIZE_MAX && h->free_blocks + 1 <= SIZE_MAX; */
+          h->free_blocks + ra_cnt(h, 1, u) == ra_sum(h, 1, h->units)); */
+    //@ assert counted: RA_COUNTED(0 <= ra_cnt(h, 0, u) && 0 <= ra_cnt(h, 1, u));
+    //@ assert counted: RA_COUNTED(ra_tiling(h));
+    /*@ assert counted: RA_COUNTED(
+          ra_sum(h, 0, h->units) <= h->units && ra_sum(h, 1, h->units) <= h->units); */
+    //@ assert counted: RA_COUNTED(ra_end(h, u) <= h->units);
+    /*@ assert counted: RA_COUNTED(\at(ra_free_counted(h), Pre) ==>
+          h->free_units + h->meta[u].size <= SIZE_MAX && h->free_blocks + 1 <= SIZE_MAX); */
     list_insert(h, u) /*@ ghost (NONE, z) */;
     /*@ assert kept: \forall integer w; \at(ra_live(h, w), Pre) && w != u0 ==> ra_live(h, w) &&
           h->meta[w].size == \at(h->meta[w].size, Pre); */
@@ -932,8 +954,9 @@ static void report(ra_heap *h, const char *op, const void *ptr, const char *why)
         ra_unit_ptr(h, ptr, u);
       ensures \result == 0xffffffff;
     // (invalid_frees is not one of the counters the blocks add up to)
-    ensures counted: \forall integer k; 0 <= k <= 4 ==> ra_gap(h, k) == \old(ra_gap(h, k));
-    ensures counted: \old(ra_counted(h)) ==> ra_counted(h);
+    ensures counted: RA_COUNTED(
+      \forall integer k; 0 <= k <= 4 ==> ra_gap(h, k) == \old(ra_gap(h, k)));
+    ensures counted: RA_COUNTED(\old(ra_counted(h)) ==> ra_counted(h));
     complete behaviors; disjoint behaviors; */
 static inline uint32_t validate(ra_heap *h, const void *ptr, const char *op)
 {
@@ -1047,7 +1070,7 @@ static void zero_records(ra_heap *h, size_t from, size_t to)
             h->meta[0 .. h->units].next, h->meta[0 .. h->units].back;
     ensures ra_heap_ok(h) && ra_free(h, 0) && h->meta[0].size == h->units;
     ensures units: h->units == \old(h->units) && h->capacity == \old(h->capacity);
-    ensures counted: ra_counted(h); */
+    ensures counted: RA_COUNTED(ra_counted(h)); */
 static void start_empty(ra_heap *h)
 {
     /* the counters first: they share WP's memory variable with the bitmaps */
@@ -1091,14 +1114,17 @@ static void start_empty(ra_heap *h)
     //@ assert slack: ra_slack(h, 0xffffffff);
     /* counted: block 0 is every sum (the other records are zero), the counters are zero, and
      * listing block 0 adds its terms to them */
-    //@ assert counted: \forall integer j; 0 < j < h->units ==> h->meta[j].size == 0;
-    //@ assert counted: \forall integer k; ra_sum(h, k, h->units) == ra_sum(h, k, 0) + ra_cnt(h, k, 0);
-    /*@ assert counted: h->free_units == 0 && h->free_blocks == 0 && h->live_units == 0 &&
-          h->live_blocks == 0 && h->used_bytes == 0; */
-    //@ assert counted: \forall integer k; 0 <= k <= 4 ==> ra_counter(h, k) == 0;
-    //@ assert counted: \forall integer k; 0 <= k <= 4 ==> ra_gap(h, k) == -ra_cnt(h, k, 0);
+    //@ assert counted: RA_COUNTED(\forall integer j; 0 < j < h->units ==> h->meta[j].size == 0);
+    /*@ assert counted: RA_COUNTED(
+          \forall integer k; ra_sum(h, k, h->units) == ra_sum(h, k, 0) + ra_cnt(h, k, 0)); */
+    /*@ assert counted: RA_COUNTED(
+          h->free_units == 0 && h->free_blocks == 0 && h->live_units == 0 &&
+          h->live_blocks == 0 && h->used_bytes == 0); */
+    //@ assert counted: RA_COUNTED(\forall integer k; 0 <= k <= 4 ==> ra_counter(h, k) == 0);
+    /*@ assert counted: RA_COUNTED(
+          \forall integer k; 0 <= k <= 4 ==> ra_gap(h, k) == -ra_cnt(h, k, 0)); */
     list_insert(h, 0) /*@ ghost (NONE, NONE) */;
-    //@ assert counted: \forall integer k; 0 <= k <= 4 ==> ra_gap(h, k) == 0;
+    //@ assert counted: RA_COUNTED(\forall integer k; 0 <= k <= 4 ==> ra_gap(h, k) == 0);
     POISON(h->base, (size_t)h->units * UNIT);
 }
 
@@ -1174,8 +1200,8 @@ ra_status ra_heap_init(ra_heap *h, void *arena, size_t bytes)
       h->meta[i].size == \old(h->meta[i].size) && h->meta[i].prev == \old(h->meta[i].prev) &&
       h->meta[i].next == \old(h->meta[i].next) && h->meta[i].back == \old(h->meta[i].back);
     // (the counters are not touched: each gap moves by what the new block adds to its sum)
-    ensures counted: \forall integer k; 0 <= k <= 4 ==>
-      ra_gap(h, k) == \old(ra_gap(h, k)) - ra_cnt(h, k, \old(h->units)); */
+    ensures counted: RA_COUNTED(\forall integer k; 0 <= k <= 4 ==>
+      ra_gap(h, k) == \old(ra_gap(h, k)) - ra_cnt(h, k, \old(h->units))); */
 static void grow(ra_heap *h, uint32_t add) /*@ ghost (uint32_t x) */
 {
     uint32_t old = h->units, now = old + add;
@@ -1213,9 +1239,12 @@ static void grow(ra_heap *h, uint32_t add) /*@ ghost (uint32_t x) */
     //@ assert post_merged: ra_merged(h, x, old);
     //@ assert post_slack: ra_slack(h, x);
     /* counted: the records below old are kept, so are their sums; the new block adds its terms */
-    //@ assert counted: \forall integer k, i; 0 <= i < old ==> ra_cnt(h, k, i) == \at(ra_cnt(h, k, i), Pre);
-    //@ assert counted: \forall integer k; ra_sum(h, k, old) == \at(ra_sum(h, k, h->units), Pre);
-    //@ assert counted: \forall integer k; ra_sum(h, k, now) == ra_sum(h, k, old) + ra_cnt(h, k, old);
+    /*@ assert counted: RA_COUNTED(
+          \forall integer k, i; 0 <= i < old ==> ra_cnt(h, k, i) == \at(ra_cnt(h, k, i), Pre)); */
+    /*@ assert counted: RA_COUNTED(
+          \forall integer k; ra_sum(h, k, old) == \at(ra_sum(h, k, h->units), Pre)); */
+    /*@ assert counted: RA_COUNTED(
+          \forall integer k; ra_sum(h, k, now) == ra_sum(h, k, old) + ra_cnt(h, k, old)); */
 }
 
 ra_status ra_heap_extend(ra_heap *h, size_t bytes)
@@ -1238,32 +1267,35 @@ ra_status ra_heap_extend(ra_heap *h, size_t bytes)
         //@ assert tiling: last != 0 ==> q < last && ra_start(h, q) && ra_end(h, q) == last;
         //@ assert tiling: last < old && h->meta[last].size == old - last;
         /* counted: as in malloc, last is one term of the free sums */
-        //@ assert counted: ra_cnt(h, 0, last) == h->meta[last].size && ra_cnt(h, 1, last) == 1;
-        /*@ assert counted: ra_cnt(h, 0, last) <= ra_sum(h, 0, h->units) &&
-              ra_cnt(h, 1, last) <= ra_sum(h, 1, h->units); */
-        /*@ assert counted: \at(ra_counted(h), Pre) ==>
-              h->free_units >= h->meta[last].size && h->free_blocks >= 1; */
+        /*@ assert counted: RA_COUNTED(
+              ra_cnt(h, 0, last) == h->meta[last].size && ra_cnt(h, 1, last) == 1); */
+        /*@ assert counted: RA_COUNTED(ra_cnt(h, 0, last) <= ra_sum(h, 0, h->units) &&
+              ra_cnt(h, 1, last) <= ra_sum(h, 1, h->units)); */
+        /*@ assert counted: RA_COUNTED(\at(ra_counted(h), Pre) ==>
+              h->free_units >= h->meta[last].size && h->free_blocks >= 1); */
         list_remove(h, last);
         //@ assert live_q: last != 0 ==> ra_live(h, q);
-        /*@ assert counted: \at(ra_counted(h), Pre) ==>
-              \forall integer k; 0 <= k <= 4 ==> ra_gap(h, k) == -ra_cnt(h, k, last); */
+        /*@ assert counted: RA_COUNTED(\at(ra_counted(h), Pre) ==>
+              \forall integer k; 0 <= k <= 4 ==> ra_gap(h, k) == -ra_cnt(h, k, last)); */
         grow(h, (uint32_t)add) /*@ ghost (last) */;
         //@ assert live_q: last != 0 ==> ra_live(h, q);
         /* (cvc4 timed out on absorb_next's precondition without this step, measured: 40 s) */
         //@ assert grown: ra_start(h, last) && ra_end(h, last) == old && ra_start(h, old);
-        /*@ assert counted: \at(ra_counted(h), Pre) ==> \forall integer k; 0 <= k <= 4 ==>
-              ra_gap(h, k) == -ra_cnt(h, k, last) - ra_cnt(h, k, old); */
+        /*@ assert counted: RA_COUNTED(
+              \at(ra_counted(h), Pre) ==> \forall integer k; 0 <= k <= 4 ==>
+              ra_gap(h, k) == -ra_cnt(h, k, last) - ra_cnt(h, k, old)); */
         absorb_next(h, last, old) /*@ ghost (last, old) */;
         //@ assert live_q: last != 0 ==> ra_live(h, q) && h->meta[last].prev == q;
         /* counted: the free counters are short of their sums by the merged block only, and the
          * sums are at most the units: listing it cannot saturate them */
-        /*@ assert counted: \at(ra_counted(h), Pre) ==>
-              \forall integer k; 0 <= k <= 4 ==> ra_gap(h, k) == -ra_cnt(h, k, last); */
-        //@ assert counted: 0 <= ra_cnt(h, 0, last) && 0 <= ra_cnt(h, 1, last);
+        /*@ assert counted: RA_COUNTED(\at(ra_counted(h), Pre) ==>
+              \forall integer k; 0 <= k <= 4 ==> ra_gap(h, k) == -ra_cnt(h, k, last)); */
+        //@ assert counted: RA_COUNTED(0 <= ra_cnt(h, 0, last) && 0 <= ra_cnt(h, 1, last));
         //@ assert tiling: ra_end(h, last) <= h->units;
-        //@ assert counted: ra_sum(h, 0, h->units) <= h->units && ra_sum(h, 1, h->units) <= h->units;
-        /*@ assert counted: \at(ra_counted(h), Pre) ==>
-              h->free_units + h->meta[last].size <= SIZE_MAX && h->free_blocks + 1 <= SIZE_MAX; */
+        /*@ assert counted: RA_COUNTED(
+              ra_sum(h, 0, h->units) <= h->units && ra_sum(h, 1, h->units) <= h->units); */
+        /*@ assert counted: RA_COUNTED(\at(ra_counted(h), Pre) ==>
+              h->free_units + h->meta[last].size <= SIZE_MAX && h->free_blocks + 1 <= SIZE_MAX); */
         list_insert(h, last) /*@ ghost (NONE, last) */;
     } else {
         grow(h, (uint32_t)add) /*@ ghost (NONE) */;
@@ -1272,16 +1304,18 @@ ra_status ra_heap_extend(ra_heap *h, size_t bytes)
         //@ assert links: ra_links(h, old, 0xffffffff);
         //@ assert merged: ra_merged(h, old, 0xffffffff);
         /* counted: the new block alone is missing from the free counters (as above) */
-        /*@ assert counted: \at(ra_counted(h), Pre) ==>
-              \forall integer k; 0 <= k <= 4 ==> ra_gap(h, k) == -ra_cnt(h, k, old); */
-        //@ assert counted: 0 <= ra_cnt(h, 0, old) && 0 <= ra_cnt(h, 1, old);
+        /*@ assert counted: RA_COUNTED(\at(ra_counted(h), Pre) ==>
+              \forall integer k; 0 <= k <= 4 ==> ra_gap(h, k) == -ra_cnt(h, k, old)); */
+        //@ assert counted: RA_COUNTED(0 <= ra_cnt(h, 0, old) && 0 <= ra_cnt(h, 1, old));
         //@ assert tiling: ra_end(h, old) <= h->units;
-        //@ assert counted: ra_sum(h, 0, h->units) <= h->units && ra_sum(h, 1, h->units) <= h->units;
-        /*@ assert counted: \at(ra_counted(h), Pre) ==>
-              h->free_units + h->meta[old].size <= SIZE_MAX && h->free_blocks + 1 <= SIZE_MAX; */
+        /*@ assert counted: RA_COUNTED(
+              ra_sum(h, 0, h->units) <= h->units && ra_sum(h, 1, h->units) <= h->units); */
+        /*@ assert counted: RA_COUNTED(\at(ra_counted(h), Pre) ==>
+              h->free_units + h->meta[old].size <= SIZE_MAX && h->free_blocks + 1 <= SIZE_MAX); */
         list_insert(h, old) /*@ ghost (NONE, NONE) */;
     }
-    //@ assert counted: \at(ra_counted(h), Pre) ==> \forall integer k; 0 <= k <= 4 ==> ra_gap(h, k) == 0;
+    /*@ assert counted: RA_COUNTED(
+          \at(ra_counted(h), Pre) ==> \forall integer k; 0 <= k <= 4 ==> ra_gap(h, k) == 0); */
     return RA_OK;
 }
 
@@ -1298,8 +1332,9 @@ void ra_heap_reset(ra_heap *h)
     assigns h->failed_requests, errno;
     ensures ra_heap_ok(h) && \result == \null && errno == err;
     // (failed_requests is not one of the counters the blocks add up to)
-    ensures counted: \forall integer k; 0 <= k <= 4 ==> ra_gap(h, k) == \old(ra_gap(h, k));
-    ensures counted: \old(ra_counted(h)) ==> ra_counted(h); */
+    ensures counted: RA_COUNTED(
+      \forall integer k; 0 <= k <= 4 ==> ra_gap(h, k) == \old(ra_gap(h, k)));
+    ensures counted: RA_COUNTED(\old(ra_counted(h)) ==> ra_counted(h)); */
 static void *fail(ra_heap *h, int err)
 {
     bump(h, &h->failed_requests);
@@ -1330,17 +1365,17 @@ void *ra_heap_malloc(ra_heap *h, size_t size)
     //@ assert was_free: (\let k = u; \at(ra_free(h, k), Pre)) && h->meta[u].size >= units;
     /* counted (on a counted heap: the gaps start at 0): u is one term of the free sums, which
      * the free counters equal, so they cover it */
-    //@ assert counted: ra_cnt(h, 0, u) == h->meta[u].size && ra_cnt(h, 1, u) == 1;
-    /*@ assert counted: ra_cnt(h, 0, u) <= ra_sum(h, 0, h->units) &&
-          ra_cnt(h, 1, u) <= ra_sum(h, 1, h->units); */
-    /*@ assert counted: \at(ra_counted(h), Pre) ==>
-          h->free_units >= h->meta[u].size && h->free_blocks >= 1; */
+    //@ assert counted: RA_COUNTED(ra_cnt(h, 0, u) == h->meta[u].size && ra_cnt(h, 1, u) == 1);
+    /*@ assert counted: RA_COUNTED(ra_cnt(h, 0, u) <= ra_sum(h, 0, h->units) &&
+          ra_cnt(h, 1, u) <= ra_sum(h, 1, h->units)); */
+    /*@ assert counted: RA_COUNTED(\at(ra_counted(h), Pre) ==>
+          h->free_units >= h->meta[u].size && h->free_blocks >= 1); */
     list_remove(h, u);
     /* every block live before is live still, with its size (u was free) */
     /*@ assert kept: \forall integer w; \at(ra_live(h, w), Pre) ==>
           ra_live(h, w) && h->meta[w].size == \at(h->meta[w].size, Pre); */
-    /*@ assert counted: \at(ra_counted(h), Pre) ==>
-          \forall integer k; 0 <= k <= 4 ==> ra_gap(h, k) == -ra_cnt(h, k, u); */
+    /*@ assert counted: RA_COUNTED(\at(ra_counted(h), Pre) ==>
+          \forall integer k; 0 <= k <= 4 ==> ra_gap(h, k) == -ra_cnt(h, k, u)); */
     if (h->meta[u].size > units) {
         uint32_t tail = split(h, u, (uint32_t)units);
         /*@ assert kept: \forall integer w; \at(ra_live(h, w), Pre) ==>
@@ -1350,31 +1385,37 @@ void *ra_heap_malloc(ra_heap *h, size_t size)
         //@ assert merged: ra_merged(h, tail, u);
         /* counted: the free counters are short of their sums by u and the tail, and the sums
          * are at most the units, so listing the tail cannot saturate them */
-        /*@ assert counted: \at(ra_counted(h), Pre) ==> \forall integer k; 0 <= k <= 4 ==>
-              ra_gap(h, k) == -ra_cnt(h, k, u) - ra_cnt(h, k, tail); */
-        /*@ assert counted: 0 <= ra_cnt(h, 0, u) && 0 <= ra_cnt(h, 1, u) &&
-              0 <= ra_cnt(h, 0, tail) && 0 <= ra_cnt(h, 1, tail); */
+        /*@ assert counted: RA_COUNTED(
+              \at(ra_counted(h), Pre) ==> \forall integer k; 0 <= k <= 4 ==>
+              ra_gap(h, k) == -ra_cnt(h, k, u) - ra_cnt(h, k, tail)); */
+        /*@ assert counted: RA_COUNTED(0 <= ra_cnt(h, 0, u) && 0 <= ra_cnt(h, 1, u) &&
+              0 <= ra_cnt(h, 0, tail) && 0 <= ra_cnt(h, 1, tail)); */
         //@ assert tiling: ra_end(h, tail) <= h->units;
-        //@ assert counted: ra_sum(h, 0, h->units) <= h->units && ra_sum(h, 1, h->units) <= h->units;
-        /*@ assert counted: \at(ra_counted(h), Pre) ==>
-              h->free_units + h->meta[tail].size <= SIZE_MAX && h->free_blocks + 1 <= SIZE_MAX; */
+        /*@ assert counted: RA_COUNTED(
+              ra_sum(h, 0, h->units) <= h->units && ra_sum(h, 1, h->units) <= h->units); */
+        /*@ assert counted: RA_COUNTED(\at(ra_counted(h), Pre) ==>
+              h->free_units + h->meta[tail].size <= SIZE_MAX && h->free_blocks + 1 <= SIZE_MAX); */
         list_insert(h, tail) /*@ ghost (u, u) */;
         /*@ assert kept: \forall integer w; \at(ra_live(h, w), Pre) ==>
               ra_live(h, w) && h->meta[w].size == \at(h->meta[w].size, Pre); */
-        /*@ assert counted: \at(ra_counted(h), Pre) ==>
-              \forall integer k; 0 <= k <= 4 ==> ra_gap(h, k) == -ra_cnt(h, k, u); */
+        /*@ assert counted: RA_COUNTED(\at(ra_counted(h), Pre) ==>
+              \forall integer k; 0 <= k <= 4 ==> ra_gap(h, k) == -ra_cnt(h, k, u)); */
     }
     //@ assert fits: h->meta[u].size * 16 >= size;
     /* counted: u is not live, so the live counters equal their sums, which fit in the units
      * (16 times them for the bytes): marking u cannot saturate them */
-    //@ assert counted: !ra_live(h, u) && ra_slack(h, u) && ra_tiling(h);
-    //@ assert counted: ra_cnt(h, 2, u) == 0 && ra_cnt(h, 3, u) == 0 && ra_cnt(h, 4, u) == 0;
-    /*@ assert counted: ra_sum(h, 2, h->units) <= h->units && ra_sum(h, 3, h->units) <= h->units &&
-          ra_sum(h, 4, h->units) <= 16 * h->units; */
-    /*@ assert counted: \at(ra_counted(h), Pre) ==> h->live_units + h->meta[u].size <= SIZE_MAX &&
-          h->live_blocks + 1 <= SIZE_MAX && h->used_bytes + size <= SIZE_MAX; */
+    //@ assert counted: RA_COUNTED(!ra_live(h, u) && ra_slack(h, u) && ra_tiling(h));
+    /*@ assert counted: RA_COUNTED(
+          ra_cnt(h, 2, u) == 0 && ra_cnt(h, 3, u) == 0 && ra_cnt(h, 4, u) == 0); */
+    /*@ assert counted: RA_COUNTED(
+          ra_sum(h, 2, h->units) <= h->units && ra_sum(h, 3, h->units) <= h->units &&
+          ra_sum(h, 4, h->units) <= 16 * h->units); */
+    /*@ assert counted: RA_COUNTED(
+          \at(ra_counted(h), Pre) ==> h->live_units + h->meta[u].size <= SIZE_MAX &&
+          h->live_blocks + 1 <= SIZE_MAX && h->used_bytes + size <= SIZE_MAX); */
     mark_live(h, u, size);
-    //@ assert counted: \at(ra_counted(h), Pre) ==> \forall integer k; 0 <= k <= 4 ==> ra_gap(h, k) == 0;
+    /*@ assert counted: RA_COUNTED(
+          \at(ra_counted(h), Pre) ==> \forall integer k; 0 <= k <= 4 ==> ra_gap(h, k) == 0); */
     return ptr_of(h, u);
 }
 
@@ -1417,14 +1458,15 @@ void *ra_heap_aligned_alloc(ra_heap *h, size_t alignment, size_t size)
         return fail(h, ENOMEM);
     //@ assert was_free: h->meta[u].size >= units + extra;
     /* counted: as in malloc, u is one term of the free sums, which the free counters equal */
-    //@ assert counted: ra_free(h, u) && ra_cnt(h, 0, u) == h->meta[u].size && ra_cnt(h, 1, u) == 1;
-    /*@ assert counted: ra_cnt(h, 0, u) <= ra_sum(h, 0, h->units) &&
-          ra_cnt(h, 1, u) <= ra_sum(h, 1, h->units); */
-    /*@ assert counted: \at(ra_counted(h), Pre) ==>
-          h->free_units >= h->meta[u].size && h->free_blocks >= 1; */
+    /*@ assert counted: RA_COUNTED(
+          ra_free(h, u) && ra_cnt(h, 0, u) == h->meta[u].size && ra_cnt(h, 1, u) == 1); */
+    /*@ assert counted: RA_COUNTED(ra_cnt(h, 0, u) <= ra_sum(h, 0, h->units) &&
+          ra_cnt(h, 1, u) <= ra_sum(h, 1, h->units)); */
+    /*@ assert counted: RA_COUNTED(\at(ra_counted(h), Pre) ==>
+          h->free_units >= h->meta[u].size && h->free_blocks >= 1); */
     list_remove(h, u);
-    /*@ assert counted: \at(ra_counted(h), Pre) ==>
-          \forall integer k; 0 <= k <= 4 ==> ra_gap(h, k) == -ra_cnt(h, k, u); */
+    /*@ assert counted: RA_COUNTED(\at(ra_counted(h), Pre) ==>
+          \forall integer k; 0 <= k <= 4 ==> ra_gap(h, k) == -ra_cnt(h, k, u)); */
     /* u's left neighbour is live (u was free): the gap, listed below, keeps it as neighbour */
     //@ assert tiling: u != 0 ==> ra_start(h, h->meta[u].prev);
     //@ assert left: u != 0 ==> ra_live(h, h->meta[u].prev);
@@ -1438,23 +1480,25 @@ void *ra_heap_aligned_alloc(ra_heap *h, size_t alignment, size_t size)
         //@ assert left: u != 0 ==> ra_live(h, h->meta[u].prev);
         /* counted: the free counters are short of their sums by the gap and v (as for malloc's
          * tail below) */
-        /*@ assert counted: \at(ra_counted(h), Pre) ==> \forall integer k; 0 <= k <= 4 ==>
-              ra_gap(h, k) == -ra_cnt(h, k, u) - ra_cnt(h, k, v); */
-        /*@ assert counted: 0 <= ra_cnt(h, 0, u) && 0 <= ra_cnt(h, 1, u) &&
-              0 <= ra_cnt(h, 0, v) && 0 <= ra_cnt(h, 1, v); */
+        /*@ assert counted: RA_COUNTED(
+              \at(ra_counted(h), Pre) ==> \forall integer k; 0 <= k <= 4 ==>
+              ra_gap(h, k) == -ra_cnt(h, k, u) - ra_cnt(h, k, v)); */
+        /*@ assert counted: RA_COUNTED(0 <= ra_cnt(h, 0, u) && 0 <= ra_cnt(h, 1, u) &&
+              0 <= ra_cnt(h, 0, v) && 0 <= ra_cnt(h, 1, v)); */
         //@ assert tiling: ra_end(h, u) <= h->units;
-        //@ assert counted: ra_sum(h, 0, h->units) <= h->units && ra_sum(h, 1, h->units) <= h->units;
-        /*@ assert counted: \at(ra_counted(h), Pre) ==>
-              h->free_units + h->meta[u].size <= SIZE_MAX && h->free_blocks + 1 <= SIZE_MAX; */
+        /*@ assert counted: RA_COUNTED(
+              ra_sum(h, 0, h->units) <= h->units && ra_sum(h, 1, h->units) <= h->units); */
+        /*@ assert counted: RA_COUNTED(\at(ra_counted(h), Pre) ==>
+              h->free_units + h->meta[u].size <= SIZE_MAX && h->free_blocks + 1 <= SIZE_MAX); */
         list_insert(h, u) /*@ ghost (v, v) */;
-        /*@ assert counted: \at(ra_counted(h), Pre) ==>
-              \forall integer k; 0 <= k <= 4 ==> ra_gap(h, k) == -ra_cnt(h, k, v); */
+        /*@ assert counted: RA_COUNTED(\at(ra_counted(h), Pre) ==>
+              \forall integer k; 0 <= k <= 4 ==> ra_gap(h, k) == -ra_cnt(h, k, v)); */
         u = v;
         //@ assert block: 0 <= u < h->units <= h->capacity && ra_heap_mem(h);
     }
     //@ assert block: 0 <= u < h->units <= h->capacity && ra_heap_mem(h);
-    /*@ assert counted: \at(ra_counted(h), Pre) ==>
-          \forall integer k; 0 <= k <= 4 ==> ra_gap(h, k) == -ra_cnt(h, k, u); */
+    /*@ assert counted: RA_COUNTED(\at(ra_counted(h), Pre) ==>
+          \forall integer k; 0 <= k <= 4 ==> ra_gap(h, k) == -ra_cnt(h, k, u)); */
     //@ assert aligned: (mis + u * 16) % alignment == 0;
     //@ assert fits: h->meta[u].size >= units;
     if (h->meta[u].size > units) {
@@ -1463,32 +1507,39 @@ void *ra_heap_aligned_alloc(ra_heap *h, size_t alignment, size_t size)
         //@ assert links: ra_links(h, tail, u);
         //@ assert merged: ra_merged(h, tail, u);
         /* counted: as in malloc */
-        /*@ assert counted: \at(ra_counted(h), Pre) ==> \forall integer k; 0 <= k <= 4 ==>
-              ra_gap(h, k) == -ra_cnt(h, k, u) - ra_cnt(h, k, tail); */
-        /*@ assert counted: 0 <= ra_cnt(h, 0, u) && 0 <= ra_cnt(h, 1, u) &&
-              0 <= ra_cnt(h, 0, tail) && 0 <= ra_cnt(h, 1, tail); */
+        /*@ assert counted: RA_COUNTED(
+              \at(ra_counted(h), Pre) ==> \forall integer k; 0 <= k <= 4 ==>
+              ra_gap(h, k) == -ra_cnt(h, k, u) - ra_cnt(h, k, tail)); */
+        /*@ assert counted: RA_COUNTED(0 <= ra_cnt(h, 0, u) && 0 <= ra_cnt(h, 1, u) &&
+              0 <= ra_cnt(h, 0, tail) && 0 <= ra_cnt(h, 1, tail)); */
         //@ assert tiling: ra_end(h, tail) <= h->units;
-        //@ assert counted: ra_sum(h, 0, h->units) <= h->units && ra_sum(h, 1, h->units) <= h->units;
-        /*@ assert counted: \at(ra_counted(h), Pre) ==>
-              h->free_units + h->meta[tail].size <= SIZE_MAX && h->free_blocks + 1 <= SIZE_MAX; */
+        /*@ assert counted: RA_COUNTED(
+              ra_sum(h, 0, h->units) <= h->units && ra_sum(h, 1, h->units) <= h->units); */
+        /*@ assert counted: RA_COUNTED(\at(ra_counted(h), Pre) ==>
+              h->free_units + h->meta[tail].size <= SIZE_MAX && h->free_blocks + 1 <= SIZE_MAX); */
         list_insert(h, tail) /*@ ghost (u, u) */;
-        /*@ assert counted: \at(ra_counted(h), Pre) ==>
-              \forall integer k; 0 <= k <= 4 ==> ra_gap(h, k) == -ra_cnt(h, k, u); */
+        /*@ assert counted: RA_COUNTED(\at(ra_counted(h), Pre) ==>
+              \forall integer k; 0 <= k <= 4 ==> ra_gap(h, k) == -ra_cnt(h, k, u)); */
     }
-    /*@ assert counted: \at(ra_counted(h), Pre) ==>
-          \forall integer k; 0 <= k <= 4 ==> ra_gap(h, k) == -ra_cnt(h, k, u); */
+    /*@ assert counted: RA_COUNTED(\at(ra_counted(h), Pre) ==>
+          \forall integer k; 0 <= k <= 4 ==> ra_gap(h, k) == -ra_cnt(h, k, u)); */
     /* counted: as in malloc, marking u cannot saturate the live counters */
-    //@ assert counted: !ra_live(h, u) && ra_slack(h, u) && ra_tiling(h);
-    //@ assert counted: ra_cnt(h, 2, u) == 0 && ra_cnt(h, 3, u) == 0 && ra_cnt(h, 4, u) == 0;
-    /*@ assert counted: ra_sum(h, 2, h->units) <= h->units && ra_sum(h, 3, h->units) <= h->units &&
-          ra_sum(h, 4, h->units) <= 16 * h->units; */
-    /*@ assert counted: \at(ra_counted(h), Pre) ==> h->live_units == ra_sum(h, 2, h->units) &&
-          h->live_blocks == ra_sum(h, 3, h->units) && h->used_bytes == ra_sum(h, 4, h->units); */
-    /*@ assert counted: \at(ra_counted(h), Pre) ==> h->live_units + h->meta[u].size <= SIZE_MAX &&
-          h->live_blocks + 1 <= SIZE_MAX && h->used_bytes + size <= SIZE_MAX; */
+    //@ assert counted: RA_COUNTED(!ra_live(h, u) && ra_slack(h, u) && ra_tiling(h));
+    /*@ assert counted: RA_COUNTED(
+          ra_cnt(h, 2, u) == 0 && ra_cnt(h, 3, u) == 0 && ra_cnt(h, 4, u) == 0); */
+    /*@ assert counted: RA_COUNTED(
+          ra_sum(h, 2, h->units) <= h->units && ra_sum(h, 3, h->units) <= h->units &&
+          ra_sum(h, 4, h->units) <= 16 * h->units); */
+    /*@ assert counted: RA_COUNTED(
+          \at(ra_counted(h), Pre) ==> h->live_units == ra_sum(h, 2, h->units) &&
+          h->live_blocks == ra_sum(h, 3, h->units) && h->used_bytes == ra_sum(h, 4, h->units)); */
+    /*@ assert counted: RA_COUNTED(
+          \at(ra_counted(h), Pre) ==> h->live_units + h->meta[u].size <= SIZE_MAX &&
+          h->live_blocks + 1 <= SIZE_MAX && h->used_bytes + size <= SIZE_MAX); */
     mark_live(h, u, size);
-    //@ assert counted: \at(ra_counted(h), Pre) ==> \forall integer k; 0 <= k <= 4 ==> ra_gap(h, k) == 0;
-    //@ assert counted: \at(ra_counted(h), Pre) ==> ra_counted(h);
+    /*@ assert counted: RA_COUNTED(
+          \at(ra_counted(h), Pre) ==> \forall integer k; 0 <= k <= 4 ==> ra_gap(h, k) == 0); */
+    //@ assert counted: RA_COUNTED(\at(ra_counted(h), Pre) ==> ra_counted(h));
     return ptr_of(h, u);
 }
 
@@ -1511,11 +1562,11 @@ void ra_heap_free(ra_heap *h, void *ptr)
     uint32_t u = validate(h, ptr, "free");
     if (u == NONE)
         return;
-    //@ assert counted: \at(ra_counted(h), Pre) ==> ra_counted(h);
+    //@ assert counted: RA_COUNTED(\at(ra_counted(h), Pre) ==> ra_counted(h));
     unmark_live(h, u);
     /* counted: the gaps are minus u's terms, none of them free ones: release's guard holds */
-    //@ assert counted: ra_cnt(h, 0, u) == 0 && ra_cnt(h, 1, u) == 0;
-    //@ assert counted: \at(ra_counted(h), Pre) ==> ra_free_counted(h);
+    //@ assert counted: RA_COUNTED(ra_cnt(h, 0, u) == 0 && ra_cnt(h, 1, u) == 0);
+    //@ assert counted: RA_COUNTED(\at(ra_counted(h), Pre) ==> ra_free_counted(h));
     release(h, u);
 }
 
@@ -1548,8 +1599,8 @@ size_t ra_heap_usable_size(const ra_heap *h, const void *ptr)
     // each counter's gap to its sum moves by the change of u's terms (guarded by: the free
     // counters neither run out when the right neighbour is unlisted nor saturate when the tail is
     // listed)
-    ensures counted: \old(ra_resize_guard(h, u)) ==> \forall integer k; 0 <= k <= 4 ==>
-      ra_gap(h, k) == \old(ra_gap(h, k)) + \old(ra_cnt(h, k, u)) - ra_cnt(h, k, u); */
+    ensures counted: RA_COUNTED(\old(ra_resize_guard(h, u)) ==> \forall integer k; 0 <= k <= 4 ==>
+      ra_gap(h, k) == \old(ra_gap(h, k)) + \old(ra_cnt(h, k, u)) - ra_cnt(h, k, u)); */
 static bool resize_in_place(ra_heap *h, uint32_t u, uint32_t units)
 {
     uint32_t size = h->meta[u].size;
@@ -1570,31 +1621,34 @@ static bool resize_in_place(ra_heap *h, uint32_t u, uint32_t units)
         //@ ghost uint32_t w = v + h->meta[v].size;
         //@ assert tiling: w < h->units ==> ra_start(h, w);
         //@ assert merged: w < h->units ==> !ra_free(h, w);
-        /*@ assert counted: \at(ra_resize_guard(h, u), Pre) ==>
-              h->free_units >= h->meta[v].size && h->free_blocks >= 1; */
+        /*@ assert counted: RA_COUNTED(\at(ra_resize_guard(h, u), Pre) ==>
+              h->free_units >= h->meta[v].size && h->free_blocks >= 1); */
         list_remove(h, v);
         //@ assert w < h->units ==> ra_live(h, w);
-        /*@ assert counted: \at(h->free_units, Pre) >= h->meta[v].size && \at(h->free_blocks, Pre) >= 1 ==>
+        /*@ assert counted: RA_COUNTED(
+              \at(h->free_units, Pre) >= h->meta[v].size && \at(h->free_blocks, Pre) >= 1 ==>
               \forall integer k; 0 <= k <= 4 ==>
                 ra_gap(h, k) == \at(ra_gap(h, k), Pre) - ra_cnt(h, k, v) &&
-                ra_cnt(h, k, u) == \at(ra_cnt(h, k, u), Pre); */
+                ra_cnt(h, k, u) == \at(ra_cnt(h, k, u), Pre)); */
         absorb_next(h, u, v) /*@ ghost (v, NONE) */;
         //@ assert ra_end(h, u) == w && (w < h->units ==> ra_live(h, w));
-        //@ assert counted: ra_end(h, u) <= h->units;
-        /*@ assert counted: \at(ra_resize_guard(h, u), Pre) ==> \forall integer k; 0 <= k <= 4 ==>
-              ra_gap(h, k) == \at(ra_gap(h, k), Pre) + \at(ra_cnt(h, k, u), Pre) - ra_cnt(h, k, u); */
+        //@ assert counted: RA_COUNTED(ra_end(h, u) <= h->units);
+        /*@ assert counted: RA_COUNTED(
+              \at(ra_resize_guard(h, u), Pre) ==> \forall integer k; 0 <= k <= 4 ==>
+              ra_gap(h, k) == \at(ra_gap(h, k), Pre) + \at(ra_cnt(h, k, u), Pre) - ra_cnt(h, k, u)); */
     } else {
         //@ assert tiling: ra_end(h, u) < h->units ==> ra_start(h, ra_end(h, u));
         //@ assert merged: ra_end(h, u) < h->units ==> !ra_free(h, ra_end(h, u));
-        //@ assert counted: ra_end(h, u) <= h->units;
+        //@ assert counted: RA_COUNTED(ra_end(h, u) <= h->units);
     }
     //@ assert right: ra_end(h, u) < h->units ==> !ra_free(h, ra_end(h, u));
     /* counted: after the merge (if any) each gap has moved by the change of u's terms and the
      * free counters have not grown (under resize_in_place's guard) */
-    /*@ assert counted: \at(ra_resize_guard(h, u), Pre) ==>
-          h->free_units + h->units <= SIZE_MAX && h->free_blocks < SIZE_MAX; */
-    /*@ assert counted: \at(ra_resize_guard(h, u), Pre) ==> \forall integer k; 0 <= k <= 4 ==>
-          ra_gap(h, k) == \at(ra_gap(h, k), Pre) + \at(ra_cnt(h, k, u), Pre) - ra_cnt(h, k, u); */
+    /*@ assert counted: RA_COUNTED(\at(ra_resize_guard(h, u), Pre) ==>
+          h->free_units + h->units <= SIZE_MAX && h->free_blocks < SIZE_MAX); */
+    /*@ assert counted: RA_COUNTED(
+          \at(ra_resize_guard(h, u), Pre) ==> \forall integer k; 0 <= k <= 4 ==>
+          ra_gap(h, k) == \at(ra_gap(h, k), Pre) + \at(ra_cnt(h, k, u), Pre) - ra_cnt(h, k, u)); */
     //@ assert grown: ra_live(h, u) && h->meta[u].size >= units;
     //@ assert slack: ra_slack(h, u);
     //@ assert heads: ra_heads(h, u, 0xffffffff);
@@ -1602,17 +1656,19 @@ static bool resize_in_place(ra_heap *h, uint32_t u, uint32_t units)
     //@ assert merged: ra_merged(h, u, 0xffffffff);
     if (h->meta[u].size > units) {
         uint32_t tail = split(h, u, units);
-        //@ assert counted: h->meta[tail].size <= h->units;
-        /*@ assert counted: \at(ra_resize_guard(h, u), Pre) ==> \forall integer k; 0 <= k <= 4 ==>
+        //@ assert counted: RA_COUNTED(h->meta[tail].size <= h->units);
+        /*@ assert counted: RA_COUNTED(
+              \at(ra_resize_guard(h, u), Pre) ==> \forall integer k; 0 <= k <= 4 ==>
               ra_gap(h, k) == \at(ra_gap(h, k), Pre) + \at(ra_cnt(h, k, u), Pre) -
-                              ra_cnt(h, k, u) - ra_cnt(h, k, tail); */
+                              ra_cnt(h, k, u) - ra_cnt(h, k, tail)); */
         //@ assert heads: ra_heads(h, tail, u);
         //@ assert links: ra_links(h, tail, u);
         //@ assert merged: ra_merged(h, tail, u);
         list_insert(h, tail) /*@ ghost (u, u) */;
         //@ assert ra_wf(h, u, 0xffffffff) && ra_live(h, u) && h->meta[u].size == units;
-        /*@ assert counted: \at(ra_resize_guard(h, u), Pre) ==> \forall integer k; 0 <= k <= 4 ==>
-              ra_gap(h, k) == \at(ra_gap(h, k), Pre) + \at(ra_cnt(h, k, u), Pre) - ra_cnt(h, k, u); */
+        /*@ assert counted: RA_COUNTED(
+              \at(ra_resize_guard(h, u), Pre) ==> \forall integer k; 0 <= k <= 4 ==>
+              ra_gap(h, k) == \at(ra_gap(h, k), Pre) + \at(ra_cnt(h, k, u), Pre) - ra_cnt(h, k, u)); */
     }
     /* (the postcondition from the two paths' facts: as one goal, with the list helpers'
      * `counted` clauses among its hypotheses, it timed out) */
@@ -1628,8 +1684,8 @@ static bool resize_in_place(ra_heap *h, uint32_t u, uint32_t units)
     ensures ra_heap_ok(h) && ra_live(h, u);
     ensures h->meta[u].next == h->meta[u].size * 16 - req;
     // (the counters are not touched: each gap moves by the change of u's terms, its bytes)
-    ensures counted: \forall integer k; 0 <= k <= 4 ==>
-      ra_gap(h, k) == \old(ra_gap(h, k)) + \old(ra_cnt(h, k, u)) - ra_cnt(h, k, u); */
+    ensures counted: RA_COUNTED(\forall integer k; 0 <= k <= 4 ==>
+      ra_gap(h, k) == \old(ra_gap(h, k)) + \old(ra_cnt(h, k, u)) - ra_cnt(h, k, u)); */
 static inline void set_request(ra_heap *h, uint32_t u, size_t req)
 {
     h->meta[u].next = (int32_t)((size_t)h->meta[u].size * UNIT - req);
@@ -1638,9 +1694,10 @@ static inline void set_request(ra_heap *h, uint32_t u, size_t req)
     //@ assert post_links: ra_links(h, 0xffffffff, 0xffffffff);
     //@ assert post_merged: ra_merged(h, 0xffffffff, 0xffffffff);
     //@ assert post_slack: ra_slack(h, 0xffffffff);
-    //@ assert counted: \forall integer k, i; i != u ==> ra_cnt(h, k, i) == \at(ra_cnt(h, k, i), Pre);
-    /*@ assert counted: \forall integer k; ra_sum(h, k, h->units) ==
-          \at(ra_sum(h, k, h->units), Pre) + ra_cnt(h, k, u) - \at(ra_cnt(h, k, u), Pre); */
+    /*@ assert counted: RA_COUNTED(
+          \forall integer k, i; i != u ==> ra_cnt(h, k, i) == \at(ra_cnt(h, k, i), Pre)); */
+    /*@ assert counted: RA_COUNTED(\forall integer k; ra_sum(h, k, h->units) ==
+          \at(ra_sum(h, k, h->units), Pre) + ra_cnt(h, k, u) - \at(ra_cnt(h, k, u), Pre)); */
 }
 
 /* The statistics of a resize in place: u went from old_units to new_units units and from a
@@ -1649,12 +1706,13 @@ static inline void set_request(ra_heap *h, uint32_t u, size_t req)
     assigns h->live_units, h->used_bytes, h->peak_used_bytes, h->realloc_in_place;
     ensures ra_heap_ok(h);
     // (no record changes: the live units' and used bytes' gaps move by the counters' change)
-    ensures counted: \old(h->live_units) >= old_units && \old(h->used_bytes) >= old_req &&
+    ensures counted: RA_COUNTED(
+      \old(h->live_units) >= old_units && \old(h->used_bytes) >= old_req &&
       \old(h->live_units) - old_units + new_units <= SIZE_MAX &&
       \old(h->used_bytes) - old_req + req <= SIZE_MAX ==>
       ra_gap(h, 0) == \old(ra_gap(h, 0)) && ra_gap(h, 1) == \old(ra_gap(h, 1)) &&
       ra_gap(h, 2) == \old(ra_gap(h, 2)) - old_units + new_units &&
-      ra_gap(h, 3) == \old(ra_gap(h, 3)) && ra_gap(h, 4) == \old(ra_gap(h, 4)) - old_req + req; */
+      ra_gap(h, 3) == \old(ra_gap(h, 3)) && ra_gap(h, 4) == \old(ra_gap(h, 4)) - old_req + req); */
 static inline void account_resize(ra_heap *h, uint32_t old_units, uint32_t new_units,
                                   size_t old_req, size_t req)
 {
@@ -1663,7 +1721,8 @@ static inline void account_resize(ra_heap *h, uint32_t old_units, uint32_t new_u
     if (h->used_bytes > h->peak_used_bytes)
         h->peak_used_bytes = h->used_bytes;
     h->realloc_in_place = sat_add(h->realloc_in_place, 1);
-    //@ assert counted: \forall integer k; ra_sum(h, k, h->units) == \at(ra_sum(h, k, h->units), Pre);
+    /*@ assert counted: RA_COUNTED(
+          \forall integer k; ra_sum(h, k, h->units) == \at(ra_sum(h, k, h->units), Pre)); */
     //@ assert frame_bits: ra_bitmaps_kept{Pre, Here}(h);
     //@ assert bitmaps: \forall integer f; 0 <= f < 28 ==> ra_sl_word(h, f);
     //@ assert bitmaps: \forall integer f; 0 <= f < 28 ==> (ra_bit(h->l.fl_bitmap, f) <==> h->l.sl_bitmap[f] != 0);
@@ -1678,22 +1737,23 @@ void *ra_heap_realloc(ra_heap *h, void *ptr, size_t size)
     uint32_t u = validate(h, ptr, "realloc");
     if (u == NONE) {
         errno = EINVAL;
-        //@ assert counted: \at(ra_counted(h), Pre) ==> ra_counted(h);
+        //@ assert counted: RA_COUNTED(\at(ra_counted(h), Pre) ==> ra_counted(h));
         return NULL;
     }
     /* (hint: ptr names exactly one unit, so the contract's "every live u at ptr" is u) */
     //@ assert unique: \forall integer w; ra_unit_ptr(h, ptr, w) ==> w == u;
-    //@ assert counted: \at(ra_counted(h), Pre) ==> ra_counted(h);
+    //@ assert counted: RA_COUNTED(\at(ra_counted(h), Pre) ==> ra_counted(h));
     if (size == 0) { /* glibc: realloc(p, 0) frees p and returns NULL */
         unmark_live(h, u);
         /* counted: as in free */
-        //@ assert counted: ra_cnt(h, 0, u) == 0 && ra_cnt(h, 1, u) == 0;
-        //@ assert counted: \at(ra_counted(h), Pre) ==> ra_free_counted(h);
+        //@ assert counted: RA_COUNTED(ra_cnt(h, 0, u) == 0 && ra_cnt(h, 1, u) == 0);
+        //@ assert counted: RA_COUNTED(\at(ra_counted(h), Pre) ==> ra_free_counted(h));
         //@ ghost Freed: ;
         release(h, u);
-        /*@ assert counted: \at(ra_counted(h), Pre) ==> \forall integer k; 0 <= k <= 4 ==>
-              ra_gap(h, k) == \at(ra_gap(h, k), Freed) + \at(ra_cnt(h, k, u), Freed); */
-        //@ assert counted: \at(ra_counted(h), Pre) ==> ra_counted(h);
+        /*@ assert counted: RA_COUNTED(
+              \at(ra_counted(h), Pre) ==> \forall integer k; 0 <= k <= 4 ==>
+              ra_gap(h, k) == \at(ra_gap(h, k), Freed) + \at(ra_cnt(h, k, u), Freed)); */
+        //@ assert counted: RA_COUNTED(\at(ra_counted(h), Pre) ==> ra_counted(h));
         return NULL;
     }
     size_t units = units_for(size);
@@ -1705,40 +1765,44 @@ void *ra_heap_realloc(ra_heap *h, void *ptr, size_t size)
     /* counted: the free counters equal their sums, which are at most the units and cover u's
      * right neighbour if it is free: resize_in_place's guard */
     //@ assert tiling: ra_end(h, u) <= h->units;
-    //@ assert counted: ra_tiling(h) && ra_live(h, u);
-    //@ assert counted: ra_sum(h, 0, h->units) <= h->units && ra_sum(h, 1, h->units) <= h->units;
-    /*@ assert counted: ra_free(h, ra_end(h, u)) ==>
+    //@ assert counted: RA_COUNTED(ra_tiling(h) && ra_live(h, u));
+    /*@ assert counted: RA_COUNTED(
+          ra_sum(h, 0, h->units) <= h->units && ra_sum(h, 1, h->units) <= h->units); */
+    /*@ assert counted: RA_COUNTED(ra_free(h, ra_end(h, u)) ==>
           ra_cnt(h, 0, ra_end(h, u)) == h->meta[ra_end(h, u)].size &&
           ra_cnt(h, 1, ra_end(h, u)) == 1 &&
           ra_cnt(h, 0, ra_end(h, u)) <= ra_sum(h, 0, h->units) &&
-          ra_cnt(h, 1, ra_end(h, u)) <= ra_sum(h, 1, h->units); */
-    //@ assert counted: \at(ra_counted(h), Pre) ==> ra_resize_guard(h, u);
+          ra_cnt(h, 1, ra_end(h, u)) <= ra_sum(h, 1, h->units)); */
+    //@ assert counted: RA_COUNTED(\at(ra_counted(h), Pre) ==> ra_resize_guard(h, u));
     //@ ghost Resize: ;
     if (resize_in_place(h, u, (uint32_t)units)) {
         uint32_t new_units = h->meta[u].size;
-        /*@ assert counted: \at(ra_counted(h), Pre) ==> \forall integer k; 0 <= k <= 4 ==>
-              ra_gap(h, k) == \at(ra_cnt(h, k, u), Resize) - ra_cnt(h, k, u); */
+        /*@ assert counted: RA_COUNTED(
+              \at(ra_counted(h), Pre) ==> \forall integer k; 0 <= k <= 4 ==>
+              ra_gap(h, k) == \at(ra_cnt(h, k, u), Resize) - ra_cnt(h, k, u)); */
         set_request(h, u, size);
         /* counted: the gaps are u's old terms less its new ones (live units, used bytes); the
          * live counters still hold the old ones, which the new terms' sums exceed by exactly
          * the change: account_resize's guard */
-        /*@ assert counted: \at(ra_counted(h), Pre) ==> \forall integer k; 0 <= k <= 4 ==>
-              ra_gap(h, k) == \at(ra_cnt(h, k, u), Resize) - ra_cnt(h, k, u); */
-        /*@ assert counted: \at(ra_cnt(h, 2, u), Resize) == old_units &&
+        /*@ assert counted: RA_COUNTED(
+              \at(ra_counted(h), Pre) ==> \forall integer k; 0 <= k <= 4 ==>
+              ra_gap(h, k) == \at(ra_cnt(h, k, u), Resize) - ra_cnt(h, k, u)); */
+        /*@ assert counted: RA_COUNTED(\at(ra_cnt(h, 2, u), Resize) == old_units &&
               \at(ra_cnt(h, 4, u), Resize) == old_req && ra_cnt(h, 2, u) == new_units &&
               ra_cnt(h, 4, u) == size && ra_cnt(h, 0, u) == 0 && ra_cnt(h, 1, u) == 0 &&
               ra_cnt(h, 3, u) == 1 && \at(ra_cnt(h, 3, u), Resize) == 1 &&
-              \at(ra_cnt(h, 0, u), Resize) == 0 && \at(ra_cnt(h, 1, u), Resize) == 0; */
-        //@ assert counted: ra_tiling(h) && ra_slack(h, 0xffffffff) && 0 <= u < h->units;
-        /*@ assert counted: ra_cnt(h, 2, u) <= ra_sum(h, 2, h->units) <= h->units &&
-              ra_cnt(h, 4, u) <= ra_sum(h, 4, h->units) <= 16 * h->units; */
-        /*@ assert counted: \at(ra_counted(h), Pre) ==>
-              ra_gap(h, 2) == old_units - new_units && ra_gap(h, 4) == old_req - size; */
-        /*@ assert counted: \at(ra_counted(h), Pre) ==>
+              \at(ra_cnt(h, 0, u), Resize) == 0 && \at(ra_cnt(h, 1, u), Resize) == 0); */
+        /*@ assert counted: RA_COUNTED(
+              ra_tiling(h) && ra_slack(h, 0xffffffff) && 0 <= u < h->units); */
+        /*@ assert counted: RA_COUNTED(ra_cnt(h, 2, u) <= ra_sum(h, 2, h->units) <= h->units &&
+              ra_cnt(h, 4, u) <= ra_sum(h, 4, h->units) <= 16 * h->units); */
+        /*@ assert counted: RA_COUNTED(\at(ra_counted(h), Pre) ==>
+              ra_gap(h, 2) == old_units - new_units && ra_gap(h, 4) == old_req - size); */
+        /*@ assert counted: RA_COUNTED(\at(ra_counted(h), Pre) ==>
               h->live_units == ra_sum(h, 2, h->units) + old_units - new_units &&
-              h->used_bytes == ra_sum(h, 4, h->units) + old_req - size; */
+              h->used_bytes == ra_sum(h, 4, h->units) + old_req - size); */
         account_resize(h, old_units, new_units, old_req, size);
-        //@ assert counted: \at(ra_counted(h), Pre) ==> ra_counted(h);
+        //@ assert counted: RA_COUNTED(\at(ra_counted(h), Pre) ==> ra_counted(h));
         POISON(ptr, (size_t)(old_units > new_units ? old_units : new_units) * UNIT);
         UNPOISON(ptr, size);
         return ptr;
@@ -1747,9 +1811,9 @@ void *ra_heap_realloc(ra_heap *h, void *ptr, size_t size)
     //@ assert same: h->units == \at(h->units, Pre) && h->meta == \at(h->meta, Pre) && h->base == \at(h->base, Pre);
     /* the old block's usable size, read while its record is as at entry (malloc keeps its size,
      * so the copy below stays inside it) */
-    /*@ assert counted: \at(ra_counted(h), Pre) ==> \forall integer k; 0 <= k <= 4 ==>
-          ra_gap(h, k) == 0; */
-    //@ assert counted: \at(ra_counted(h), Pre) ==> ra_counted(h);
+    /*@ assert counted: RA_COUNTED(\at(ra_counted(h), Pre) ==> \forall integer k; 0 <= k <= 4 ==>
+          ra_gap(h, k) == 0); */
+    //@ assert counted: RA_COUNTED(\at(ra_counted(h), Pre) ==> ra_counted(h));
     size_t keep = ra_heap_usable_size(h, ptr);
     //@ assert keep: old_req <= keep <= old_units * 16;
     void *q = ra_heap_malloc(h, size);
@@ -1771,23 +1835,25 @@ void *ra_heap_realloc(ra_heap *h, void *ptr, size_t size)
     /*@ assert keeps: \forall integer i; 0 <= i < size && i < old_req ==>
           ((char *)q)[i] == \at(((char *)ptr)[i], Pre); */
     //@ assert same: h->units == \at(h->units, Pre) && h->meta == \at(h->meta, Pre) && h->base == \at(h->base, Pre);
-    //@ assert counted: \at(ra_counted(h), Pre) ==> ra_counted(h);
+    //@ assert counted: RA_COUNTED(\at(ra_counted(h), Pre) ==> ra_counted(h));
     unmark_live(h, u);
     /* counted: as in free */
-    /*@ assert counted: \at(ra_counted(h), Pre) ==>
-          \forall integer k; 0 <= k <= 4 ==> ra_gap(h, k) == -ra_cnt(h, k, u); */
-    //@ assert counted: ra_cnt(h, 0, u) == 0 && ra_cnt(h, 1, u) == 0;
-    //@ assert counted: \at(ra_counted(h), Pre) ==> ra_free_counted(h);
+    /*@ assert counted: RA_COUNTED(\at(ra_counted(h), Pre) ==>
+          \forall integer k; 0 <= k <= 4 ==> ra_gap(h, k) == -ra_cnt(h, k, u)); */
+    //@ assert counted: RA_COUNTED(ra_cnt(h, 0, u) == 0 && ra_cnt(h, 1, u) == 0);
+    //@ assert counted: RA_COUNTED(\at(ra_counted(h), Pre) ==> ra_free_counted(h));
     //@ ghost Release: ;
     release(h, u);
-    /*@ assert counted: \at(ra_counted(h), Pre) ==> \forall integer k; 0 <= k <= 4 ==>
-          ra_gap(h, k) == \at(ra_gap(h, k), Release) + \at(ra_cnt(h, k, u), Release); */
-    //@ assert counted: \at(ra_counted(h), Pre) ==> \forall integer k; 0 <= k <= 4 ==> ra_gap(h, k) == 0;
-    //@ assert counted: \at(ra_counted(h), Pre) ==> ra_counted(h);
+    /*@ assert counted: RA_COUNTED(\at(ra_counted(h), Pre) ==> \forall integer k; 0 <= k <= 4 ==>
+          ra_gap(h, k) == \at(ra_gap(h, k), Release) + \at(ra_cnt(h, k, u), Release)); */
+    /*@ assert counted: RA_COUNTED(
+          \at(ra_counted(h), Pre) ==> \forall integer k; 0 <= k <= 4 ==> ra_gap(h, k) == 0); */
+    //@ assert counted: RA_COUNTED(\at(ra_counted(h), Pre) ==> ra_counted(h));
     //@ ghost Moved: ;
     bump(h, &h->realloc_moved);
-    //@ assert counted: \forall integer k; 0 <= k <= 4 ==> ra_gap(h, k) == \at(ra_gap(h, k), Moved);
-    //@ assert counted: \at(ra_counted(h), Pre) ==> ra_counted(h);
+    /*@ assert counted: RA_COUNTED(
+          \forall integer k; 0 <= k <= 4 ==> ra_gap(h, k) == \at(ra_gap(h, k), Moved)); */
+    //@ assert counted: RA_COUNTED(\at(ra_counted(h), Pre) ==> ra_counted(h));
     return q;
 }
 
@@ -1959,10 +2025,10 @@ static bool links_ok(const ra_heap *h, uint32_t u)
       sums->live_blocks + sums->free_blocks <= h->units && sums->used <= sums->live_units * 16;
     ensures tiling: \result == RA_OK && full ==> ra_tiling(h);
     ensures beyond: \result == RA_OK && full ==> ra_beyond(h);
-    ensures counted: \result == RA_OK && full ==>
+    ensures counted: RA_COUNTED(\result == RA_OK && full ==>
       sums->free_units == ra_sum(h, 0, h->units) && sums->free_blocks == ra_sum(h, 1, h->units) &&
       sums->live_units == ra_sum(h, 2, h->units) && sums->live_blocks == ra_sum(h, 3, h->units) &&
-      sums->used == ra_sum(h, 4, h->units); */
+      sums->used == ra_sum(h, 4, h->units)); */
 static ra_status walk_blocks(const ra_heap *h, bool full, check_sums *sums, size_t *unit_out)
 {
     size_t live_units = 0, free_units = 0, live_blocks = 0, free_blocks = 0, used = 0;
@@ -1990,11 +2056,11 @@ static ra_status walk_blocks(const ra_heap *h, bool full, check_sums *sums, size
           i < j < i + h->meta[i].size ==> h->meta[j].size == 0;
         // the sums so far are those of spec/heap_counts.acsl (with `full` every record of
         // nonzero size below u is a block walked)
-        loop invariant counted: full ==> free_units == ra_sum(h, 0, u);
-        loop invariant counted: full ==> free_blocks == ra_sum(h, 1, u);
-        loop invariant counted: full ==> live_units == ra_sum(h, 2, u);
-        loop invariant counted: full ==> live_blocks == ra_sum(h, 3, u);
-        loop invariant counted: full ==> used == ra_sum(h, 4, u);
+        loop invariant counted: RA_COUNTED(full ==> free_units == ra_sum(h, 0, u));
+        loop invariant counted: RA_COUNTED(full ==> free_blocks == ra_sum(h, 1, u));
+        loop invariant counted: RA_COUNTED(full ==> live_units == ra_sum(h, 2, u));
+        loop invariant counted: RA_COUNTED(full ==> live_blocks == ra_sum(h, 3, u));
+        loop invariant counted: RA_COUNTED(full ==> used == ra_sum(h, 4, u));
         loop assigns u, prev, prev_free, live_units, free_units, live_blocks, free_blocks, used;
         loop variant h->units - u; */
     while (u < h->units) {
@@ -2028,8 +2094,8 @@ static ra_status walk_blocks(const ra_heap *h, bool full, check_sums *sums, size
         }
         /* the block adds to each sum what its first record adds (its interior records, size 0
          * with `full`, add nothing) */
-        /*@ assert counted: full ==> \forall integer k;
-              ra_sum(h, k, u + h->meta[u].size) == ra_sum(h, k, u) + ra_cnt(h, k, u); */
+        /*@ assert counted: RA_COUNTED(full ==> \forall integer k;
+              ra_sum(h, k, u + h->meta[u].size) == ra_sum(h, k, u) + ra_cnt(h, k, u)); */
         prev = u;
         u += m->size;
     }
