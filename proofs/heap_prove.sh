@@ -34,6 +34,7 @@ COUNTED_FNS="walk_blocks ra_heap_check mark_live unmark_live list_insert list_re
   release start_empty grow validate fail bump set_request account_resize resize_in_place ra_heap_free
   ra_heap_malloc ra_heap_aligned_alloc ra_heap_calloc ra_heap_realloc ra_heap_extend ra_heap_reset
   ra_heap_init_split ra_heap_set_error_handler"
+COUNTED_FNS=$(echo $COUNTED_FNS) # (one line, single spaces: matched word by word below)
 opaque_flags() { # $@ = transparent components
   local f="" c
   for c in $all; do case " $* " in *" $c "*) ;; *) f="$f -DRA_OPAQUE_$c" ;; esac; done
@@ -94,7 +95,7 @@ prove_group() { # name extra-cpp-flags function...
   OPQ="$X $(opaque_flags)" PRIO=1 run opaque "$g" -wp-fct "$fcts" \
     -wp-prop=-tiling,-beyond,-heads,-links,-bitmaps,-merged,-slack,-counted
   local cs="tiling beyond heads links bitmaps merged slack" x
-  for f in "${rest[@]}"; do case " $(echo $COUNTED_FNS) " in *" $f "*) cs="$cs counted"; break ;; esac; done
+  for f in "${rest[@]}"; do case " $COUNTED_FNS " in *" $f "*) cs="$cs counted"; break ;; esac; done
   for c in $cs; do
     x=""; [ "$c" = counted ] && x=-DRA_COUNT_LEMMAS # (the sum lemmas, for these goals only)
     OPQ="$X $x $(opaque_flags $(support $c))" PROVERS=$(provers "$c" "$@") PRIO=2 \
