@@ -99,7 +99,7 @@ endef
 WP_CACHE_PACK ?= proofs/wp-cache.tar.xz
 .PHONY: prove-cache-unpack prove-cache-pack
 prove-cache-unpack:
-	@mkdir -p $(WP_CACHE_DIR); if [ -f $(WP_CACHE_PACK) ] && [ "$(WP_CACHE)" != none ]; then \
+	@mkdir -p $(WP_CACHE_DIR) $(PROVE_OUT); touch $(PROVE_OUT)/run.start; if [ -f $(WP_CACHE_PACK) ] && [ "$(WP_CACHE)" != none ]; then \
 	  tar -xJf $(WP_CACHE_PACK) -C $(WP_CACHE_DIR) --skip-old-files && \
 	  echo "prove: cache $(WP_CACHE_PACK) unpacked into $(WP_CACHE_DIR) ($$(ls $(WP_CACHE_DIR) | wc -l) entries)"; fi
 prove-cache-pack:
@@ -109,13 +109,16 @@ prove-cache-pack:
 prove-run: prove-cache-unpack
 	@$(MAKE) --no-print-directory -j$(PROVE_JOBS) $(addprefix prove-module-,$(PROVE_MODULES))
 
-# Print the reports, sum them, and fail on any unproved goal.
+# Print the reports, sum them, and fail on any unproved goal. The closing line
+# (proofs/run_stats.sh) gives the run's time and where the answers came from (Qed, a prover
+# now, WP's cache, a reused report): a run "from cold" has none from the cache or reused.
 define prove_summary
 	@v=0; t=0; for m in $(PROVE_MODULES); do \
 	  grep -v '^#' $(PROVE_OUT)/$$m.report; \
 	  line=$$(sed -n 's/^Proved goals ([a-z_]*): \([0-9]*\) \/ \([0-9]*\)$$/\1 \2/p' $(PROVE_OUT)/$$m.report); \
 	  v=$$((v + $${line% *})); t=$$((t + $${line#* })); done; \
-	echo "Proved goals: $$v / $$t"; [ $$v -eq $$t ]
+	echo "Proved goals: $$v / $$t"; \
+	bash proofs/run_stats.sh $(PROVE_OUT)/run.start $(PROVE_MODULES); [ $$v -eq $$t ]
 endef
 
 prove: prove-run
