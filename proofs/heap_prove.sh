@@ -44,7 +44,10 @@ opaque_flags() { # $@ = transparent components
 # the 2-core machine: one run at a time with -wp-par 2 left a core idle while WP generates and
 # simplifies goals (most of a run's time, and single-threaded), and the provers raced each other
 # on every goal (with two slots, cvc4 and cvc5 both ran until one of them answered); with
-# -wp-par 1 the next prover runs only when the previous one fails. The heaviest jobs go first.
+# -wp-par 1 the next prover runs only when the previous one fails. The jobs start in the order
+# of their names: first (PRIO 1) the runs that take minutes (the opaque and counted runs and
+# the lemma run), then the component runs, seconds each, which fill the end. (Measured: with the
+# counted runs among the second, all1's ran alone for the last two minutes of a cold run.)
 # WP_TUNE: frama-c arguments that load proofs/wp_tune.ml (mk/prove.mk sets it; none by default)
 tune=${WP_TUNE:-}
 # Provers in order of trial (-wp-par 1: the next one runs only when the previous one fails): cvc4
@@ -94,11 +97,14 @@ prove_group() { # name extra-cpp-flags function...
   # the labelled goals are left to their own configuration (opaque they can only time out)
   OPQ="$X $(opaque_flags)" PRIO=1 run opaque "$g" -wp-fct "$fcts" \
     -wp-prop=-tiling,-beyond,-heads,-links,-bitmaps,-merged,-slack,-counted
-  local cs="tiling beyond heads links bitmaps merged slack" x
+  local cs="tiling beyond heads links bitmaps merged slack"
   for f in "${rest[@]}"; do case " $COUNTED_FNS " in *" $f "*) cs="$cs counted"; break ;; esac; done
+  local x p
   for c in $cs; do
-    x=""; [ "$c" = counted ] && x=-DRA_COUNT_LEMMAS # (the sum lemmas, for these goals only)
-    OPQ="$X $x $(opaque_flags $(support $c))" PROVERS=$(provers "$c" "$@") PRIO=2 \
+    # (the sum lemmas, for these goals only; a counted run takes minutes, so it starts among
+    # the first, with the opaque runs)
+    x="" p=2; [ "$c" = counted ] && x=-DRA_COUNT_LEMMAS p=1
+    OPQ="$X $x $(opaque_flags $(support $c))" PROVERS=$(provers "$c" "$@") PRIO=$p \
       run "$c" "$g" -wp-fct "$fcts" -wp-prop "$c"
   done
 }
