@@ -92,16 +92,19 @@ endef
 # file per goal and prover, keyed by a hash of the goal as sent to the prover. Unpacked into
 # WP_CACHE_DIR before every run without overwriting what is there: a goal whose text is unchanged
 # is answered from the recorded result, any other goal is proved again (a clean clone then proves
-# in minutes; from an empty cache the six modules take about 17 minutes, proofs/README-heap.md).
+# in minutes; from an empty cache the six modules take about 16 minutes, proofs/README-heap.md).
 # `make prove-cache-pack` writes the archive from WP_CACHE_DIR; for an archive holding only the
 # current goals, pack a cache that a full run filled from empty:
 #   make prove WP_CACHE_DIR=build/fresh-cache && make prove-cache-pack WP_CACHE_DIR=build/fresh-cache
 WP_CACHE_PACK ?= proofs/wp-cache.tar.xz
 .PHONY: prove-cache-unpack prove-cache-pack
 prove-cache-unpack:
-	@mkdir -p $(WP_CACHE_DIR) $(PROVE_OUT); touch $(PROVE_OUT)/run.start; if [ -f $(WP_CACHE_PACK) ] && [ "$(WP_CACHE)" != none ]; then \
+	@mkdir -p $(WP_CACHE_DIR) $(PROVE_OUT); t0=$$(date +%s); \
+	if [ -f $(WP_CACHE_PACK) ] && [ "$(WP_CACHE)" != none ]; then \
 	  tar -xJf $(WP_CACHE_PACK) -C $(WP_CACHE_DIR) --skip-old-files && \
-	  echo "prove: cache $(WP_CACHE_PACK) unpacked into $(WP_CACHE_DIR) ($$(ls $(WP_CACHE_DIR) | wc -l) entries)"; fi
+	  echo "prove: cache $(WP_CACHE_PACK) unpacked into $(WP_CACHE_DIR) ($$(ls $(WP_CACHE_DIR) | wc -l) entries)"; fi; \
+	n=$$(ls $(WP_CACHE_DIR) | wc -l); [ "$(WP_CACHE)" = none ] && n=off; \
+	echo "$$t0 $$n" > $(PROVE_OUT)/run.start # (for proofs/run_stats.sh)
 prove-cache-pack:
 	@tar -cJf $(WP_CACHE_PACK) -C $(WP_CACHE_DIR) --sort=name --owner=0 --group=0 --mtime=@0 . && \
 	  echo "prove: $(WP_CACHE_PACK): $$(tar -tJf $(WP_CACHE_PACK) | grep -c json) entries, $$(du -h $(WP_CACHE_PACK) | cut -f1)"
@@ -110,8 +113,9 @@ prove-run: prove-cache-unpack
 	@$(MAKE) --no-print-directory -j$(PROVE_JOBS) $(addprefix prove-module-,$(PROVE_MODULES))
 
 # Print the reports, sum them, and fail on any unproved goal. The closing line
-# (proofs/run_stats.sh) gives the run's time and where the answers came from (Qed, a prover
-# now, WP's cache, a reused report): a run "from cold" has none from the cache or reused.
+# (proofs/run_stats.sh) gives the run's time, how many entries the WP cache held when it began
+# (0 for a run from cold) and where the answers came from (Qed, a prover now, WP's cache, a
+# reused report).
 define prove_summary
 	@v=0; t=0; for m in $(PROVE_MODULES); do \
 	  grep -v '^#' $(PROVE_OUT)/$$m.report; \
