@@ -122,7 +122,7 @@ define prove_summary
 	  line=$$(sed -n 's/^Proved goals ([a-z_]*): \([0-9]*\) \/ \([0-9]*\)$$/\1 \2/p' $(PROVE_OUT)/$$m.report); \
 	  v=$$((v + $${line% *})); t=$$((t + $${line#* })); done; \
 	echo "Proved goals: $$v / $$t"; \
-	bash proofs/run_stats.sh $(PROVE_OUT)/run.start $(PROVE_MODULES); [ $$v -eq $$t ]
+	bash proofs/run_stats.sh $(PROVE_OUT)/run.start $(B)/heap-wp $(PROVE_MODULES); [ $$v -eq $$t ]
 endef
 
 prove: prove-run

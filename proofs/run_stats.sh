@@ -1,18 +1,19 @@
 #!/usr/bin/env bash
-# proofs/run_stats.sh START_FILE MODULE...: the closing line of `make prove` / `make prove-check`
-# after `Proved goals`. START_FILE (written by prove-cache-unpack when the run began) holds the
+# proofs/run_stats.sh START_FILE HEAP_LOG_DIR MODULE...: the closing line of `make prove` /
+# `make prove-check` after `Proved goals`. A module's WP log is <START_FILE's directory>/<m>.log,
+# the heap's are HEAP_LOG_DIR/*.log (proofs/heap_prove.sh writes one per run). START_FILE (written by prove-cache-unpack when the run began) holds the
 # start time and the number of entries in the WP cache then (`off` with WP_CACHE=none): a run
 # "from cold" is one that began with 0. The answers are counted from the WP logs this run wrote
 # (a module whose report was reused unchanged wrote none): by Qed alone, by a prover now, or
 # from WP's cache (even a run from cold finds a few there: goals whose task is the same text as
 # one proved earlier in the same run, such as the arithmetic lemmas two modules share).
-start=$1; shift
+start=$1 heap_logs=$2; shift 2
 out=$(dirname "$start")
 read -r t0 entries < "$start"
 logs=() reused=()
 for m in "$@"; do
   if [ "$out/$m.report" -ot "$start" ]; then reused+=("$m"); continue; fi
-  if [ "$m" = heap ]; then logs+=("$out"/../heap-wp/*.log); else logs+=("$out/$m.log"); fi
+  if [ "$m" = heap ]; then logs+=("$heap_logs"/*.log); else logs+=("$out/$m.log"); fi
 done
 count() { if [ ${#logs[@]} -gt 0 ]; then cat "${logs[@]}" 2>/dev/null | grep -c "$@"; else echo 0; fi; }
 qed=$(count '^\[wp\] \[Qed\] Goal .* : Valid')
