@@ -101,9 +101,10 @@ WP_CACHE_PACK ?= proofs/wp-cache.tar.xz
 prove-cache-unpack:
 	@mkdir -p $(WP_CACHE_DIR) $(PROVE_OUT); t0=$$(date +%s); \
 	if [ -f $(WP_CACHE_PACK) ] && [ "$(WP_CACHE)" != none ]; then \
-	  tar -xJf $(WP_CACHE_PACK) -C $(WP_CACHE_DIR) --skip-old-files && \
-	  echo "prove: cache $(WP_CACHE_PACK) unpacked into $(WP_CACHE_DIR) ($$(ls $(WP_CACHE_DIR) | wc -l) entries)"; fi; \
-	n=$$(ls $(WP_CACHE_DIR) | wc -l); [ "$(WP_CACHE)" = none ] && n=off; \
+	  tar -xJf $(WP_CACHE_PACK) -C $(WP_CACHE_DIR) --skip-old-files && unpacked=1; fi; \
+	n=$$(ls $(WP_CACHE_DIR) | wc -l); \
+	[ -n "$${unpacked:-}" ] && echo "prove: cache $(WP_CACHE_PACK) unpacked into $(WP_CACHE_DIR) ($$n entries)"; \
+	[ "$(WP_CACHE)" = none ] && n=off; \
 	echo "$$t0 $$n" > $(PROVE_OUT)/run.start # (for proofs/run_stats.sh)
 prove-cache-pack:
 	@tar -cJf $(WP_CACHE_PACK) -C $(WP_CACHE_DIR) --sort=name --owner=0 --group=0 --mtime=@0 . && \
