@@ -150,9 +150,10 @@ typedef struct ra_heap {
  * what is assumed and what is only checked at run time). ra_heap_ok(h) is the well-formedness
  * predicate of spec/heap_ok.acsl; every function on an initialised heap requires and ensures it.
  * ra_counted(h) (spec/heap_counts.acsl: every statistics counter equals its sum over the blocks)
- * is established by init and reset and kept by every function that changes the heap: the
- * clauses labelled `counted`. Their predicates are written RA_COUNTED(P), which is P (the macro
- * only lets the proof runs that do not prove these clauses leave them out; spec/heap_counts.acsl). */
+ * is established by init and reset, and required and ensured, beside ra_heap_ok, by every
+ * function that changes the heap: the clauses labelled `counted`. Their predicates are written
+ * RA_COUNTED(P), which is P (the macro only lets the proof runs that do not prove these clauses
+ * leave them out; spec/heap_counts.acsl). */
 
 /* Bytes of metadata needed to describe `units` units (units < SIZE_MAX / 16). */
 /*@ requires units < 0x0fffffffffffffff;
@@ -256,8 +257,9 @@ ra_status ra_heap_init_split(ra_heap *h, ra_heap_unit *meta, size_t capacity, bo
  * The new space joins the last block if that is free. O(1). A NULL heap or a size that is not a
  * multiple of 16 gives RA_EINVAL_ARG, room beyond the capacity RA_ETOOLARGE; both change nothing. */
 /*@ requires h == \null || ra_heap_ok(h);
+    requires counted: RA_COUNTED(h != \null ==> ra_counted(h));
     ensures h != \null ==> ra_heap_ok(h);
-    ensures counted: RA_COUNTED(h != \null && \old(ra_counted(h)) ==> ra_counted(h));
+    ensures counted: RA_COUNTED(h != \null ==> ra_counted(h));
     behavior null_heap:
       assumes h == \null;
       assigns \nothing;
@@ -296,12 +298,13 @@ ra_status ra_heap_extend(ra_heap *h, size_t bytes);
 void ra_heap_reset(ra_heap *h);
 
 /*@ requires ra_heap_ok(h);
+    requires counted: RA_COUNTED(ra_counted(h));
     assigns h->meta[0 .. h->units].size, h->meta[0 .. h->units].prev,
             h->meta[0 .. h->units].next, h->meta[0 .. h->units].back, h->l, h->free_units,
             h->free_blocks, h->live_units, h->live_blocks, h->used_bytes, h->peak_used_bytes,
             h->failed_requests, errno;
     ensures ra_heap_ok(h);
-    ensures counted: RA_COUNTED(\old(ra_counted(h)) ==> ra_counted(h));
+    ensures counted: RA_COUNTED(ra_counted(h));
     ensures \result == \null || \exists integer u; ra_live(h, u) &&
         ra_unit_ptr(h, \result, u) &&
       h->meta[u].size * 16 >= size && \at(ra_free(h, u), Pre);
@@ -319,12 +322,13 @@ void ra_heap_reset(ra_heap *h);
     complete behaviors; disjoint behaviors; */
 void *ra_heap_malloc(ra_heap *h, size_t size);
 /*@ requires ra_heap_ok(h);
+    requires counted: RA_COUNTED(ra_counted(h));
     assigns h->meta[0 .. h->units].size, h->meta[0 .. h->units].prev,
             h->meta[0 .. h->units].next, h->meta[0 .. h->units].back, h->l, h->free_units,
             h->free_blocks, h->live_units, h->live_blocks, h->used_bytes, h->peak_used_bytes,
             h->invalid_frees;
     ensures ra_heap_ok(h);
-    ensures counted: RA_COUNTED(\old(ra_counted(h)) ==> ra_counted(h));
+    ensures counted: RA_COUNTED(ra_counted(h));
     behavior null:
       assumes ptr == \null;
       assigns \nothing;
@@ -346,13 +350,14 @@ void *ra_heap_malloc(ra_heap *h, size_t size);
     complete behaviors; disjoint behaviors; */
 void ra_heap_free(ra_heap *h, void *ptr);
 /*@ requires ra_heap_ok(h);
+    requires counted: RA_COUNTED(ra_counted(h));
     assigns h->meta[0 .. h->units].size, h->meta[0 .. h->units].prev,
             h->meta[0 .. h->units].next, h->meta[0 .. h->units].back, h->l, h->free_units,
             h->free_blocks, h->live_units, h->live_blocks, h->used_bytes, h->peak_used_bytes,
             h->failed_requests, h->realloc_in_place, h->realloc_moved, h->invalid_frees,
             h->base[0 .. h->units * 16 - 1], errno;
     ensures ra_heap_ok(h);
-    ensures counted: RA_COUNTED(\old(ra_counted(h)) ==> ra_counted(h));
+    ensures counted: RA_COUNTED(ra_counted(h));
     behavior null:
       assumes ptr == \null;
       ensures \result == \null || \exists integer u; ra_live(h, u) &&
@@ -389,12 +394,13 @@ void ra_heap_free(ra_heap *h, void *ptr);
     complete behaviors; disjoint behaviors; */
 void *ra_heap_realloc(ra_heap *h, void *ptr, size_t size);
 /*@ requires ra_heap_ok(h);
+    requires counted: RA_COUNTED(ra_counted(h));
     assigns h->meta[0 .. h->units].size, h->meta[0 .. h->units].prev,
             h->meta[0 .. h->units].next, h->meta[0 .. h->units].back, h->l, h->free_units,
             h->free_blocks, h->live_units, h->live_blocks, h->used_bytes, h->peak_used_bytes,
             h->failed_requests, h->base[0 .. h->units * 16 - 1], errno;
     ensures ra_heap_ok(h);
-    ensures counted: RA_COUNTED(\old(ra_counted(h)) ==> ra_counted(h));
+    ensures counted: RA_COUNTED(ra_counted(h));
     ensures \result == \null || \exists integer u; ra_live(h, u) &&
         ra_unit_ptr(h, \result, u) &&
       h->meta[u].size * 16 >= count * size && \at(ra_free(h, u), Pre);
@@ -406,12 +412,13 @@ void *ra_heap_realloc(ra_heap *h, void *ptr, size_t size);
     complete behaviors; disjoint behaviors; */
 void *ra_heap_calloc(ra_heap *h, size_t count, size_t size);
 /*@ requires ra_heap_ok(h);
+    requires counted: RA_COUNTED(ra_counted(h));
     assigns h->meta[0 .. h->units].size, h->meta[0 .. h->units].prev,
             h->meta[0 .. h->units].next, h->meta[0 .. h->units].back, h->l, h->free_units,
             h->free_blocks, h->live_units, h->live_blocks, h->used_bytes, h->peak_used_bytes,
             h->failed_requests, errno;
     ensures ra_heap_ok(h);
-    ensures counted: RA_COUNTED(\old(ra_counted(h)) ==> ra_counted(h));
+    ensures counted: RA_COUNTED(ra_counted(h));
     behavior bad_alignment:
       assumes alignment == 0 || (alignment & (alignment - 1)) != 0;
       ensures \result == \null && errno == EINVAL;
@@ -491,9 +498,10 @@ const char *ra_status_str(ra_status s);
 
 /* Replace the bad-pointer handler (NULL restores the default: print and abort). */
 /*@ requires ra_heap_ok(h);
+    requires counted: RA_COUNTED(ra_counted(h));
     assigns h->on_error, h->on_error_ctx;
     ensures ra_heap_ok(h) && h->on_error == fn && h->on_error_ctx == ctx;
-    ensures counted: RA_COUNTED(\old(ra_counted(h)) ==> ra_counted(h)); */
+    ensures counted: RA_COUNTED(ra_counted(h)); */
 void ra_heap_set_error_handler(ra_heap *h, ra_heap_error_fn fn, void *ctx);
 
 /* Size-class rounding used by the fit guarantee: the smallest unit count >= units whose class
