@@ -1632,11 +1632,13 @@ static bool resize_in_place(ra_heap *h, uint32_t u, uint32_t units)
                 ra_cnt(h, k, u) == \at(ra_cnt(h, k, u), Pre)); */
         absorb_next(h, u, v) /*@ ghost (v, NONE) */;
         //@ assert ra_end(h, u) == w && (w < h->units ==> ra_live(h, w));
+        //@ assert grown: ra_live(h, u) && h->meta[u].size >= units;
         //@ assert counted: RA_COUNTED(ra_end(h, u) <= h->units);
         /*@ assert counted: RA_COUNTED(
               \at(ra_resize_guard(h, u), Pre) ==> \forall integer k; 0 <= k <= 4 ==>
               ra_gap(h, k) == \at(ra_gap(h, k), Pre) + \at(ra_cnt(h, k, u), Pre) - ra_cnt(h, k, u)); */
     } else {
+        //@ assert grown: ra_live(h, u) && h->meta[u].size >= units;
         //@ assert tiling: ra_end(h, u) < h->units ==> ra_start(h, ra_end(h, u));
         //@ assert merged: ra_end(h, u) < h->units ==> !ra_free(h, ra_end(h, u));
         //@ assert counted: RA_COUNTED(ra_end(h, u) <= h->units);
