@@ -115,13 +115,20 @@ prove_group() { # name extra-cpp-flags function...
     break ;; esac; done
 }
 prove_components() { # name extra-cpp-flags function...: the component runs of a lemma scope
-  local g=$1 X=$2 f rest=() fcts c; shift 2
+  local g=$1 X=$2 f rest=() c z d; shift 2
   for f in "$@"; do transparent "$f" || rest+=("$f"); done
-  [ ${#rest[@]} -gt 0 ] || return 0
-  fcts=$(IFS=,; echo "${rest[*]}")
   for c in tiling beyond heads links bitmaps merged slack; do
-    OPQ="$X $(opaque_flags $(support $c))" PROVERS=$(provers "$c" "$@") PRIO=2 \
-      run "$c" "$g" -wp-fct "$fcts" -wp-prop "$c"
+    # a function whose goals in this configuration take z3 second (z3_second) gets a run of its
+    # own: the others may need cvc5 second (account_resize's bitmaps goal: cvc5 proves it at
+    # once, z3 took 35 s)
+    z="" d=""
+    for f in "${rest[@]}"; do
+      case " $z3_second " in *" $c:$f "*) z="$z,$f" ;; *) d="$d,$f" ;; esac; done
+    for f in "$d" "$z"; do
+      [ -n "$f" ] || continue
+      OPQ="$X $(opaque_flags $(support $c))" PROVERS=$(provers "$c" ${f//,/ }) PRIO=2 \
+        run "$c" "$g$([ "$f" = "$z" ] && echo z)" -wp-fct "${f#,}" -wp-prop "$c"
+    done
   done
 }
 lemma_names() { sed -n 's/^ *lemma \([a-z_0-9]*\).*/\1/p' "$@" | paste -sd, -; } # file... -> a,b,c
