@@ -51,11 +51,12 @@ opaque_flags() { # $@ = transparent components
 # WP_TUNE: frama-c arguments that load proofs/wp_tune.ml (mk/prove.mk sets it; none by default)
 tune=${WP_TUNE:-}
 # Qed's branch pruning (-wp-pruning, WP's default: each goal's branches tested for trivial
-# falsity) is off: on the heap's long paths it costs more than it saves. Measured in a whole run
-# from an empty cache: the opaque and counted runs 3 to 32% faster (none3's opaque run 198 -> 179 s,
-# none4's counted run 137 -> 109 s), every goal proved but resize_in_place's `grown` assertion,
-# which now has a step in each branch before the join. The other modules keep it (rc and track
-# alone: no gain; stack: its alignment goals then time out). HEAP_PRUNING="" restores it.
+# falsity) is off: on the heap's long paths it costs more than it saves. Measured in whole runs
+# from an empty cache: the heap's logged Qed time 358 -> 176 s, its provers' about 600 -> 650 s
+# (larger tasks), the whole run 820 -> 745 s with the component runs below; every goal proved but
+# resize_in_place's `grown` assertion, which now has a step in each branch before the join. The
+# other modules keep it (rc and track alone: no gain; stack: its alignment goals then time out).
+# HEAP_PRUNING="" restores it.
 pruning=${HEAP_PRUNING--wp-no-pruning}
 # Provers in order of trial (-wp-par 1: the next one runs only when the previous one fails): cvc4
 # proves nearly every goal, and fastest. A few goals only z3 proves, and cvc5 waits out its
