@@ -46,8 +46,8 @@ opaque_flags() { # $@ = transparent components
 # on every goal (with two slots, cvc4 and cvc5 both ran until one of them answered); with
 # -wp-par 1 the next prover runs only when the previous one fails. The jobs start in the order
 # of their names: first (PRIO 1) the runs that take minutes (the opaque and counted runs and
-# the lemma run), then the component runs, seconds each, which fill the end. (Measured: with the
-# counted runs among the second, all1's ran alone for the last two minutes of a cold run.)
+# the lemma run), then the component runs, a minute at most each, which fill the end. (Measured:
+# with the counted runs among the second, all1's ran alone for the last two minutes of a cold run.)
 # WP_TUNE: frama-c arguments that load proofs/wp_tune.ml (mk/prove.mk sets it; none by default)
 tune=${WP_TUNE:-}
 # Qed's branch pruning (-wp-pruning, WP's default: each goal's branches tested for trivial
@@ -91,7 +91,7 @@ run() { # config function [frama-c args]
 # depend on which other functions a run selects, so a group's log holds exactly the goals the
 # one-function runs would. A group is the functions sharing the lemma files in scope, cut into
 # HEAP_GROUP_SIZE functions for the opaque and counted runs (minutes each: progress lines sooner);
-# the component runs, seconds each, take every function of the lemma scope at once (one
+# the component runs (a minute at most each) take every function of the lemma scope at once (one
 # frama-c start, parse and RTE pass instead of one per cut).
 transparent() { case " ${HEAP_TRANSPARENT_FNS:-find_fit} " in *" $1 "*) return 0 ;; esac; return 1; }
 prove_group() { # name extra-cpp-flags function...
