@@ -64,9 +64,10 @@ pruning=${HEAP_PRUNING--wp-no-pruning}
 # none of their goals needs cvc5: the configuration:function pairs of z3_second (the lemma run
 # is all:lemmas, for ra_bit_high).
 z3_second="all:lemmas bitmaps:ra_heap_stats_get"
+z3_second_for() { case " $z3_second " in *" $1:$2 "*) return 0 ;; esac; return 1; } # config function
 provers() { # config function... -> the prover order of their run (the default with no argument)
   local f
-  for f in "${@:2}"; do case " $z3_second " in *" $1:$f "*) echo cvc4,z3,cvc5; return ;; esac; done
+  for f in "${@:2}"; do z3_second_for "$1" "$f" && { echo cvc4,z3,cvc5; return; }; done
   echo cvc4,cvc5,z3; }
 njobs=0
 run() { # config function [frama-c args]
@@ -123,14 +124,13 @@ prove_components() { # name extra-cpp-flags function...: the component runs of a
     # own: the others may need cvc5 second (account_resize's bitmaps goal: cvc5 proves it at
     # once, z3 took 35 s)
     z="" d=""
-    for f in "${rest[@]}"; do
-      case " $z3_second " in *" $c:$f "*) z="$z,$f" ;; *) d="$d,$f" ;; esac; done
-    for f in "$d" "$z"; do
-      [ -n "$f" ] || continue
-      OPQ="$X $(opaque_flags $(support $c))" PROVERS=$(provers "$c" ${f//,/ }) PRIO=2 \
-        run "$c" "$g$([ "$f" = "$z" ] && echo z)" -wp-fct "${f#,}" -wp-prop "$c"
-    done
+    for f in "${rest[@]}"; do if z3_second_for "$c" "$f"; then z="$z,$f"; else d="$d,$f"; fi; done
+    [ -n "$d" ] && OPQ="$X $(opaque_flags $(support $c))" PROVERS=$(provers) PRIO=2 \
+      run "$c" "$g" -wp-fct "${d#,}" -wp-prop "$c"
+    [ -n "$z" ] && OPQ="$X $(opaque_flags $(support $c))" PROVERS=$(provers "$c" ${z//,/ }) PRIO=2 \
+      run "$c" "${g}z" -wp-fct "${z#,}" -wp-prop "$c"
   done
+  return 0
 }
 lemma_names() { sed -n 's/^ *lemma \([a-z_0-9]*\).*/\1/p' "$@" | paste -sd, -; } # file... -> a,b,c
 plain=() grown=()
