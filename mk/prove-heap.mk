@@ -10,6 +10,7 @@
 #                        exits non-zero while a goal is unproved
 #   prove-heap-trusted   exhaustive check of the trusted helpers' contracts (about 1 minute)
 #   prove-heap-mutants   mutation run over proofs/heap_mutants.txt
+#   prove-heap-scripts   rewrite the sum lemmas' proof scripts (proofs/wp-session/script)
 PROVE_MODULES += heap
 # 40 s: the slowest goal took 18.6 s when first proved on this 2-core machine (cvc4, lemma
 # ra_bitmaps_remove); the margin keeps a loaded CI runner from timing it out. A valid result in
@@ -17,10 +18,10 @@ PROVE_MODULES += heap
 # its timeout on the goals it breaks).
 HEAP_PROVE_TIMEOUT ?= 40
 HEAP_MUTANT_TIMEOUT ?= 20
-.PHONY: prove-heap prove-heap-trusted prove-heap-mutants prove-module-heap
+.PHONY: prove-heap prove-heap-trusted prove-heap-mutants prove-heap-scripts prove-module-heap
 # Every function with a body WP sees, in call order (ra_heap_init is outside the proof: it casts
 # the char arena to records, which the Typed model cannot check; proofs/README-heap.md).
-HEAP_FNS ?= lemmas ra_heap_meta_bytes units_for fail ptr_of req_of is_free top_bit64 \
+HEAP_FNS ?= lemmas ra_heap_meta_bytes units_for fail ptr_of req_of size_of prev_of is_free top_bit64 \
   ra_heap_class_round zero_records ra_status_str fault sat_add sat_sub with_bit without_bit bytes_of bump account_resize ra_heap_set_error_handler find_fit \
   list_insert list_remove split absorb_next mark_live set_request unmark_live release resize_in_place \
   invalid_reason unit_of validate ra_heap_owns ra_heap_usable_size fragmentation_of ra_heap_stats_get \
@@ -49,3 +50,15 @@ prove-heap-trusted:
 	@mkdir -p $(B) && $(CC) -std=c11 -O2 -Iref proofs/heap_trusted.c -o $(B)/heap_trusted && $(B)/heap_trusted
 prove-heap-mutants: $(WP_TUNE_CMXS)
 	@bash proofs/heap_mutants.sh $(HEAP_MUTANT_TIMEOUT)
+# The proof scripts of the sum lemmas that need induction (proofs/wp-session/script, replayed by
+# the heap's run: proofs/heap_prove.sh), written again from scratch by WP's `tip` prover with the
+# strategy ra:induction. A script holds the tactic and where it applies, no verdict WP trusts.
+prove-heap-scripts: $(WP_TUNE_CMXS)
+	@rm -rf proofs/wp-session/script; \
+	$(WP_ENV) $(FRAMAC) $(WP_TUNE) -cpp-extra-args="-Iref -DRA_WP -DRA_NO_LEMMAS -DRA_COUNT_LEMMAS" \
+	  ref/heap.c -wp -wp-no-pruning -wp-rte -warn-unsigned-overflow -wp-prover tip,cvc4 -wp-par 1 \
+	  -wp-timeout 5 -wp-cache none -wp-auto ra:induction -wp-auto-depth 1 \
+	  -wp-session proofs/wp-session \
+	  -wp-prop $$(sed -n 's/^ *lemma \([a-z_0-9]*\).*/\1/p' spec/heap_counts_lemmas.acsl | paste -sd, -) \
+	  | grep -E '^\[wp\] (\[|Proved)'; \
+	echo "prove-heap-scripts: $$(ls proofs/wp-session/script | wc -l) scripts in proofs/wp-session/script"

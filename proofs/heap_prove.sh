@@ -58,6 +58,12 @@ tune=${WP_TUNE:-}
 # other modules keep it (rc and track alone: no gain; stack: its alignment goals then time out).
 # HEAP_PRUNING="" restores it.
 pruning=${HEAP_PRUNING--wp-no-pruning}
+# Qed's ground propagation (-wp-ground, WP's default: the equalities of a goal's ground terms
+# carried forward through its hypotheses) is off in the opaque runs, where it costs more than it
+# saves: measured alone from an empty cache, the none3 opaque run 83 -> 74 s of CPU, all1's
+# 157 -> 142 s, every goal proved. It stays on elsewhere: the tiling component run went 43 -> 58 s
+# without it, and in the counted runs a goal timed out. HEAP_OPAQUE_GROUND="" restores it.
+opaque_ground=${HEAP_OPAQUE_GROUND--wp-no-ground}
 # Provers in order of trial (-wp-par 1: the next one runs only when the previous one fails): cvc4
 # proves nearly every goal, and fastest. A few goals only z3 proves, and cvc5 waits out its
 # timeout on each first (measured, 40 s); the runs holding them try z3 second, as long as
@@ -94,6 +100,14 @@ run() { # config function [frama-c args]
 # HEAP_GROUP_SIZE functions for the opaque and counted runs (minutes each: progress lines sooner);
 # the component runs (a minute at most each) take every function of the lemma scope at once (one
 # frama-c start, parse and RTE pass instead of one per cut).
+# The opaque goals that use lemmas (those of the steps that turn a helper's frame facts into the
+# invariant's components, spec/heap_*_lemmas.acsl), in the groups that have lemmas in scope:
+# their own run, with the lemmas; the group's other opaque goals are proved without any (fewer
+# hypotheses: the all1 group's opaque goals took 106 s of CPU instead of 142 s with every lemma
+# in scope, these 28 goals 16 s, measured from an empty cache).
+LEMMA_GOALS="${HEAP_LEMMA_GOALS:-post_heads post_links post_merged post_bitmaps post_tiling post_beyond
+  post_slack nbrs}"
+LEMMA_GOALS=$(echo $LEMMA_GOALS) # (one line, single spaces)
 transparent() { case " ${HEAP_TRANSPARENT_FNS:-find_fit} " in *" $1 "*) return 0 ;; esac; return 1; }
 prove_group() { # name extra-cpp-flags function...
   local g=$1 X=$2 fcts; shift 2
@@ -107,13 +121,21 @@ prove_group() { # name extra-cpp-flags function...
   [ ${#rest[@]} -gt 0 ] || return 0
   fcts=$(IFS=,; echo "${rest[*]}")
   # the labelled goals are left to their own configuration (opaque they can only time out)
-  OPQ="$X $(opaque_flags)" PRIO=1 run opaque "$g" -wp-fct "$fcts" \
-    -wp-prop=-tiling,-beyond,-heads,-links,-bitmaps,-merged,-slack,-counted
-  # (the sum lemmas, for these goals only; a counted run takes minutes, so it starts among the
-  # first, with the opaque runs)
+  local skip=-tiling,-beyond,-heads,-links,-bitmaps,-merged,-slack,-counted
+  case " $X " in
+  *" -DRA_NO_LEMMAS "*)
+    OPQ="$X $(opaque_flags)" PRIO=1 run opaque "$g" -wp-fct "$fcts" $opaque_ground -wp-prop=$skip ;;
+  *) # lemmas in scope: only the goals of LEMMA_GOALS use them, the others are proved without
+    OPQ="-DRA_NO_LEMMAS $(opaque_flags)" PRIO=1 run opaque "$g" -wp-fct "$fcts" $opaque_ground \
+      -wp-prop=$skip,-${LEMMA_GOALS// /,-}
+    OPQ="$X $(opaque_flags)" PRIO=1 run opaquel "$g" -wp-fct "$fcts" $opaque_ground \
+      -wp-prop "${LEMMA_GOALS// /,}" ;;
+  esac
+  # (the sum lemmas, for these goals only, and no other lemma: a counted run takes minutes, so
+  # it starts among the first, with the opaque runs)
   for f in "${rest[@]}"; do case " $COUNTED_FNS " in *" $f "*)
-    OPQ="$X -DRA_COUNT_LEMMAS $(opaque_flags $(support counted))" PROVERS=$(provers counted "$@") \
-      PRIO=1 run counted "$g" -wp-fct "$fcts" -wp-prop counted
+    OPQ="-DRA_NO_LEMMAS -DRA_COUNT_LEMMAS $(opaque_flags $(support counted))" \
+      PROVERS=$(provers counted "$@") PRIO=1 run counted "$g" -wp-fct "$fcts" -wp-prop counted
     break ;; esac; done
 }
 prove_components() { # name extra-cpp-flags function...: the component runs of a lemma scope
@@ -139,12 +161,17 @@ for fn in "$@"; do
   lemmas)
     OPQ="" PROVERS=$(provers all lemmas) PRIO=1 run all lemmas \
       -wp-prop "$(lemma_names $(ls spec/heap_*lemmas.acsl | grep -v 'grow\|counts'))"
-    # the sum lemmas, alone in scope, by induction: the provers try each lemma first (5 s: they
-    # cannot prove it), then ra:induction's cases (each under a second with cvc4, measured)
+    # the sum lemmas, alone in scope, by induction. The 9 that need it have a proof script in
+    # proofs/wp-session/script (which tactic on which variable: WP applies it and the provers
+    # prove every case again, nothing is taken from the file but the choice; `make
+    # prove-heap-scripts` writes them); replayed (prover `script`), WP goes straight to the
+    # cases. Without a script, or one that no longer applies, the provers try the lemma first
+    # (5 s: they cannot prove it), then ra:induction's cases: measured alone, the 21 lemmas
+    # took 54 s of CPU that way, 9 s from the scripts.
     [ -n "$tune" ] || { echo "heap_prove: the sum lemmas need WP_TUNE (proofs/wp_tune.ml: strategy ra:induction; install ocaml-findlib)" >&2; exit 1; }
-    OPQ="-DRA_NO_LEMMAS -DRA_COUNT_LEMMAS" PROVERS=cvc4 PRIO=2 run counts lemmas \
-      -wp-prop "$(lemma_names spec/heap_counts_lemmas.acsl)" \
-      -wp-auto ra:induction -wp-auto-depth 1 -wp-timeout 5
+    OPQ="-DRA_NO_LEMMAS -DRA_COUNT_LEMMAS" PROVERS=${HEAP_COUNTS_PROVERS:-script,cvc4} PRIO=2 \
+      run counts lemmas -wp-prop "$(lemma_names spec/heap_counts_lemmas.acsl)" \
+      -wp-auto ra:induction -wp-auto-depth 1 -wp-timeout 5 -wp-session proofs/wp-session
     # the growth lemmas, in scope only where used (spec/heap_grow_lemmas.acsl says why)
     OPQ="-DRA_LEMMAS_GROW" PRIO=2 run grow lemmas \
       -wp-prop "$(lemma_names spec/heap_grow_lemmas.acsl)" ;;
@@ -162,7 +189,7 @@ done
 # lemma (`all`): the operations the lemmas are about (find_fit's bit search, the list, split,
 # merge and mark steps), and realloc and start_empty, whose tiling assertions use them (measured:
 # without lemmas those goals fail, every goal of the functions below proves).
-lemma_free="${HEAP_LEMMA_FREE_FNS:-ra_heap_meta_bytes units_for fail ptr_of req_of is_free top_bit64
+lemma_free="${HEAP_LEMMA_FREE_FNS:-ra_heap_meta_bytes units_for fail ptr_of req_of size_of prev_of is_free top_bit64
   ra_heap_class_round zero_records ra_status_str fault sat_add sat_sub bytes_of bump account_resize
   ra_heap_set_error_handler resize_in_place release invalid_reason unit_of validate ra_heap_owns
   ra_heap_usable_size fragmentation_of ra_heap_stats_get free_of_class links_ok interior_tiled

@@ -10,7 +10,7 @@
 fns="ra_heap_meta_bytes ra_heap_init_split ra_heap_extend ra_heap_reset ra_heap_malloc
 ra_heap_free ra_heap_realloc ra_heap_calloc ra_heap_aligned_alloc ra_heap_usable_size ra_heap_owns
 ra_heap_stats_get ra_heap_check ra_heap_class_round ra_status_str ra_heap_set_error_handler
-top_bit64 is_free list_insert list_remove find_fit split absorb_next ptr_of mark_live req_of
+top_bit64 size_of prev_of is_free list_insert list_remove find_fit split absorb_next ptr_of mark_live req_of
 unmark_live release invalid_reason unit_of validate zero_records start_empty fail units_for
 resize_in_place fault sat_add sat_sub with_bit without_bit bytes_of bump account_resize set_request
 grow align_gap fragmentation_of free_of_class links_ok walk_blocks walk_states check_classes

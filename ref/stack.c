@@ -97,28 +97,33 @@ static bool align_ok(size_t a)
     }
 }
 
+/* The padding that takes offset x to the next multiple of a. The hints name the quotient and
+ * keep the step a conditional, so that the product stays one term: with the step written out
+ * (x + pad == a * (x / a + 1)), cvc4 took 12 s on the last step (measured). */
+/*@ requires 0 < a;
+    assigns \nothing;
+    ensures \result < a && (x + \result) % a == 0; */
+static inline size_t pad_to(size_t x, size_t a)
+{
+    size_t r = x % a;
+    size_t pad = r == 0 ? 0 : a - r;
+    //@ assert div: x == x / a * a + r;
+    //@ assert moved: x + pad == (x / a + (r == 0 ? 0 : 1)) * a;
+    return pad;
+}
+
 void *ra_stack_push(ra_stack *s, size_t size, size_t align)
 {
     if (!align_ok(align))
         return NULL;
     if (s->count >= s->max_frames)
         return NULL;
-    size_t abs_mod = (s->base_mod + s->top) % align;
-    size_t pad = 0;
-    if (abs_mod != 0) {
-        pad = align - abs_mod;
-        /* base_mod + top + pad is the next multiple of align (hints for the provers). */
-        /*@ assert euclid: s->base_mod + s->top ==
-              align * ((s->base_mod + s->top) / align) + abs_mod; */
-        /*@ assert quot: 0 <= (s->base_mod + s->top) / align; */
-        /*@ assert multiple: s->base_mod + s->top + pad ==
-              align * ((s->base_mod + s->top) / align + 1); */
-        /*@ assert mul_mod: (align * ((s->base_mod + s->top) / align + 1)) % align == 0; */
-    }
+    size_t pad = pad_to(s->base_mod + s->top, align);
     /*@ assert aligned: (s->base_mod + s->top + pad) % align == 0; */
     if (pad > s->bytes - s->top)
         return NULL;
     size_t start = s->top + pad;
+    //@ assert aligned: (s->base_mod + start) % align == 0;
     if (size > s->bytes - start)
         return NULL;
     s->frames[s->count].start = start;
@@ -127,6 +132,12 @@ void *ra_stack_push(ra_stack *s, size_t size, size_t align)
     s->top = start + size;
     if (s->top > s->peak)
         s->peak = s->top;
+    /* The new frame, in steps for the provers (pushed's postcondition as one goal: cvc4 timed
+     * out, z3 took 3 s; the alignment as stack_aligned: cvc4 timed out, written out 0.1 s) */
+    //@ assert pushed: s->frames[\at(s->count, Pre)].start == start;
+    //@ assert pushed: s->frames[\at(s->count, Pre)].prev_top == \at(s->top, Pre);
+    //@ assert pushed: s->base_mod == \at(s->base_mod, Pre);
+    //@ assert pushed: (s->base_mod + start) % align == 0;
     unpoison(s, start, s->top);
     return s->base + start;
 }
