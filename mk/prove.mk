@@ -92,7 +92,7 @@ endef
 # file per goal and prover, keyed by a hash of the goal as sent to the prover. Unpacked into
 # WP_CACHE_DIR before every run without overwriting what is there: a goal whose text is unchanged
 # is answered from the recorded result, any other goal is proved again (a clean clone then proves
-# in minutes; from an empty cache the six modules take about 12.5 minutes, proofs/README-heap.md).
+# in minutes; from an empty cache the six modules take about 10 minutes, proofs/README-heap.md).
 # `make prove-cache-pack` writes the archive from WP_CACHE_DIR; for an archive holding only the
 # current goals, pack a cache that a full run filled from empty:
 #   make prove WP_CACHE_DIR=build/fresh-cache && make prove-cache-pack WP_CACHE_DIR=build/fresh-cache

@@ -189,12 +189,13 @@ done
 # lemma (`all`): the operations the lemmas are about (find_fit's bit search, the list, split,
 # merge and mark steps), and realloc and start_empty, whose tiling assertions use them (measured:
 # without lemmas those goals fail, every goal of the functions below proves).
-lemma_free="${HEAP_LEMMA_FREE_FNS:-ra_heap_meta_bytes units_for fail ptr_of req_of size_of prev_of is_free top_bit64
-  ra_heap_class_round zero_records ra_status_str fault sat_add sat_sub bytes_of bump account_resize
-  ra_heap_set_error_handler resize_in_place release invalid_reason unit_of validate ra_heap_owns
-  ra_heap_usable_size fragmentation_of ra_heap_stats_get free_of_class links_ok interior_tiled
-  walk_blocks walk_states check_classes walk_lists ra_heap_check ra_heap_malloc ra_heap_free
-  align_gap ra_heap_aligned_alloc ra_heap_calloc ra_heap_reset ra_heap_extend ra_heap_init_split}"
+lemma_free="${HEAP_LEMMA_FREE_FNS:-ra_heap_meta_bytes units_for fail ptr_of req_of size_of prev_of
+  is_free top_bit64 ra_heap_class_round zero_records ra_status_str fault sat_add sat_sub bytes_of
+  bump account_resize ra_heap_set_error_handler resize_in_place release invalid_reason unit_of
+  validate ra_heap_owns ra_heap_usable_size fragmentation_of ra_heap_stats_get free_of_class
+  links_ok interior_tiled walk_blocks walk_states check_classes walk_lists ra_heap_check
+  ra_heap_malloc ra_heap_free align_gap ra_heap_aligned_alloc ra_heap_calloc ra_heap_reset
+  ra_heap_extend ra_heap_init_split}"
 lemma_free=$(echo $lemma_free) # (one line)
 families() { case " $lemma_free " in *" $1 "*) echo none ;; *) echo all ;; esac; }
 # One group per lemma scope (in order of first appearance), cut into HEAP_GROUP_SIZE functions
